@@ -1,0 +1,101 @@
+"""Command line: ``python -m course <verb>``. Thin: each verb parses and calls a function.
+
+Bad input prints one line, ``course: error: ...``, and exits 2; it never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .errors import CourseError
+
+__all__ = ["main"]
+
+
+def _critique(args: argparse.Namespace) -> int:
+    if args.text is not None:
+        if args.input or args.out or args.html:
+            raise CourseError("give either --text or INPUT.csv, not both")
+        from .critique import analyze
+
+        print(format_critique(analyze(args.text, args.platform)))
+        return 0
+    if not args.input or not args.out:
+        raise CourseError("critique needs INPUT.csv and --out OUTPUT.csv (or --text 'a post')")
+    if args.platform:
+        raise CourseError("--platform goes with --text; in a CSV use a 'platform' column")
+    from .batch import critique_csv
+
+    result = critique_csv(
+        input_path=args.input, output_path=args.out, html_path=args.html,
+        progress=not args.quiet,
+    )
+    if not args.quiet:
+        tagged = sum(1 for c in result.critiques if c.tags)
+        where = f"{args.out}" + (f" and {args.html}" if args.html else "")
+        print(f"critiqued {len(result.critiques)} posts ({tagged} with tags); wrote {where}",
+              file=sys.stderr)
+    return 0
+
+
+def format_critique(critique) -> str:
+    """A critique as plain text for the terminal."""
+    from .knowledge import load_knowledge
+
+    kb = load_knowledge()
+    lines = []
+    if not critique.tags:
+        lines.append("No tags: the post breaks no rule and shows no strength the critic knows.")
+    for tag_id in kb.tag_ids:
+        if tag_id not in critique.tags:
+            continue
+        tag = kb.tags[tag_id]
+        lines.append(f"{tag.name} [{tag.kind}] score {critique.scores[tag_id]:.2f}")
+        for e in critique.evidence_for(tag_id):
+            lines.append(f'  "{critique.text[e.start:e.end]}" - {e.explanation}')
+    if critique.suggestions:
+        lines.append("Suggestions:")
+        lines.extend(f"  - {s}" for s in critique.suggestions)
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course", description="Social-media marketing course toolkit."
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB")
+    verbs.required = True
+
+    p = verbs.add_parser(
+        "critique", help="critique posts: a CSV with a 'text' column, or one post with --text",
+        description="Tag posts with the course's critique tags and explain the evidence.",
+    )
+    p.add_argument("input", nargs="?", metavar="INPUT.csv",
+                   help="CSV with a 'text' column; optional 'platform' and 'id' columns")
+    p.add_argument("--out", metavar="OUTPUT.csv", help="where to write the tagged CSV")
+    p.add_argument("--html", metavar="REPORT.html", help="also write a report for people")
+    p.add_argument("--text", help="critique this one post and print the result")
+    p.add_argument("--platform", help="platform of --text: x, facebook, instagram, linkedin, "
+                   "pinterest (twitter means x)")
+    p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+    p.set_defaults(run=_critique)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except CourseError as exc:
+        print(f"course: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("course: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The HTML report a marketing team reads after ``python -m course critique --html``."""
+
+from __future__ import annotations
+
+import html
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .batch import BatchResult
+from .critique import Critique
+from .knowledge import load_knowledge
+
+__all__ = ["content_mix", "highlight", "render_report"]
+
+MAX_POSTS_SHOWN = 1000
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: The three headline shares of the content mix: (tag, label).
+MIX = (
+    ("hard-sell", "sell"),
+    ("gives-value", "give value"),
+    ("invites-conversation", "invite conversation"),
+)
+
+
+@dataclass(frozen=True)
+class TagShare:
+    id: str
+    name: str
+    kind: str
+    count: int
+    share: float  # 0..1
+
+
+def content_mix(critiques: list[Critique]) -> list[TagShare]:
+    """How many posts carry each tag, in the knowledge base's tag order."""
+    kb = load_knowledge()
+    n = max(len(critiques), 1)
+    out = []
+    for tag in kb.tags.values():
+        count = sum(1 for c in critiques if tag.id in c.tags)
+        out.append(TagShare(tag.id, tag.name, tag.kind, count, count / n))
+    return out
+
+
+def highlight(critique: Critique) -> str:
+    """The post as HTML, each piece of evidence wrapped in a ``<mark>`` that explains it."""
+    text = critique.text
+    cuts = sorted({0, len(text), *(e.start for e in critique.evidence),
+                   *(e.end for e in critique.evidence)})
+    parts = []
+    for a, b in itertools.pairwise(cuts):
+        covering = [e for e in critique.evidence if e.start <= a and b <= e.end]
+        chunk = html.escape(text[a:b])
+        if covering:
+            tags = sorted({e.tag for e in covering})
+            title = html.escape(" | ".join(f"{e.tag}: {e.explanation}" for e in covering))
+            parts.append(f'<mark class="tag-{tags[0]}" title="{title}">{chunk}</mark>')
+        else:
+            parts.append(chunk)
+    return "".join(parts)
+
+
+def render_report(result: BatchResult, *, title: str = "Post critique") -> str:
+    """Render the full report for a batch: summary, chart, then each post with evidence."""
+    kb = load_knowledge()
+    shares = content_mix(result.critiques)
+    by_id = {s.id: s for s in shares}
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    posts = []
+    for row, c in list(zip(result.rows, result.critiques, strict=True))[:MAX_POSTS_SHOWN]:
+        posts.append({
+            "id": row.get("id") or "",
+            "platform": c.platform or "",
+            "html": highlight(c),
+            "tags": [kb.tags[t] for t in kb.tag_ids if t in c.tags],
+            "evidence": c.evidence,
+            "suggestions": c.suggestions,
+        })
+    return env.get_template("report.html.j2").render(
+        title=title,
+        total=len(result.critiques),
+        shown=len(posts),
+        mix=[(label, by_id[tag]) for tag, label in MIX],
+        shares=shares,
+        untagged=sum(1 for c in result.critiques if not c.tags),
+        posts=posts,
+        tags=kb.tags,
+    )

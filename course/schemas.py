@@ -1,0 +1,98 @@
+"""JSON Schemas for the content files in ``course/data/`` (see its README)."""
+
+from __future__ import annotations
+
+__all__ = ["SCHEMAS"]
+
+_ID = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+_TEXT = {"type": "string", "minLength": 1}
+_TEXT_LIST = {"type": "array", "items": _TEXT, "minItems": 1}
+
+
+def _list_of(item: dict) -> dict:
+    return {"type": "array", "items": item, "minItems": 1}
+
+
+def _entry(required: dict, optional: dict | None = None) -> dict:
+    return {
+        "type": "object",
+        "required": list(required),
+        "properties": {**required, **(optional or {})},
+        "additionalProperties": False,
+    }
+
+
+ARTICLE = _entry({"id": _ID, "title": _TEXT, "about": _TEXT}, {"file": _TEXT})
+
+PRINCIPLE = _entry(
+    {
+        "id": _ID,
+        "name": _TEXT,
+        "article": _ID,
+        "kind": {"enum": ["principle", "concept", "mistake", "insight"]},
+        "summary": _TEXT,
+        "teaching_notes": _TEXT,
+        "do": _TEXT_LIST,
+        "dont": _TEXT_LIST,
+    }
+)
+
+TAG = _entry(
+    {
+        "id": _ID,
+        "kind": {"enum": ["problem", "strength"]},
+        "name": _TEXT,
+        "definition": _TEXT,
+        "explanation": _TEXT,
+        "fix": _TEXT,
+        "principles": {"type": "array", "items": _ID, "minItems": 1},
+    }
+)
+
+POST = _entry(
+    {
+        "id": _ID,
+        "platform": {"enum": ["x", "facebook", "instagram", "linkedin", "pinterest"]},
+        "text": _TEXT,
+        "tags": {"type": "object", "additionalProperties": _TEXT},
+    },
+    {"author": _TEXT},
+)
+
+LEXICON_RULE = _entry(
+    {"pattern": _TEXT, "weight": {"type": "number"}, "says": _TEXT},
+    {"note": _TEXT},
+)
+LEXICON = {
+    "type": "object",
+    "additionalProperties": {"type": "array", "items": LEXICON_RULE},
+}
+
+EXERCISE = _entry(
+    {
+        "id": _ID,
+        "kind": {"enum": ["single", "multiple", "critique", "rewrite", "numeric"]},
+        "prompt": _TEXT,
+        "principles": {"type": "array", "items": _ID, "minItems": 1},
+    },
+    {
+        "lesson": _ID,
+        "points": {"type": "number", "exclusiveMinimum": 0},
+        "options": _TEXT_LIST,
+        "key": {},
+        "tolerance": {"type": "number", "minimum": 0},
+        "post": _ID,
+        "hints": _TEXT_LIST,
+        "explanation": _TEXT,
+    },
+)
+
+#: file name -> schema of the whole file
+SCHEMAS: dict[str, dict] = {
+    "articles.yaml": _list_of(ARTICLE),
+    "principles.yaml": _list_of(PRINCIPLE),
+    "tags.yaml": _list_of(TAG),
+    "posts.yaml": _list_of(POST),
+    "lexicon.yaml": LEXICON,
+    "exercises.yaml": _list_of(EXERCISE),
+}

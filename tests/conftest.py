@@ -1,0 +1,23 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+
+
+def run_course(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m course ARGS`` in a fresh interpreter, as a user would."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run(
+        [sys.executable, "-m", "course", *args],
+        capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=300,
+    )
+
+
+@pytest.fixture
+def course_cli():
+    return run_course

@@ -1,0 +1,148 @@
+"""The post critic against the spec: its examples, its hard cases, and the contract."""
+
+import pytest
+
+from course.critique import Critique, analyze
+from course.errors import UnknownPlatformError
+
+SPEC_EXAMPLES = [
+    ("Flash sale!!! 40% off today only, use code SAVE40", {"hard-sell", "pressure", "spam"}),
+    ("We're proud to announce our third industry award this year.", {"about-us"}),
+    ("Which would you rather we cover next week: budgeting apps or saving challenges? "
+     "Vote below.", {"invites-conversation"}),
+    ("Three ways to keep cut flowers fresh: trim stems at an angle, change the water daily, "
+     "keep them out of the sun.", {"gives-value"}),
+    ("Shout-out to Ana, whose photo of our trail won this month's reader contest!",
+     {"community"}),
+    ("Our office is closed Monday for the holiday.", set()),
+    ("Closed Monday for the holiday.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "tags"), SPEC_EXAMPLES)
+def test_spec_examples(text, tags):
+    assert analyze(text).tags == tags
+
+
+def test_result_honours_the_contract():
+    result = analyze("Flash sale!!! 40% off today only, use code SAVE40", "x")
+    assert isinstance(result, Critique)
+    assert isinstance(result.tags, frozenset)
+    assert set(result.scores) == {
+        "hard-sell", "about-us", "spam", "pressure", "channel-misfit", "invites-conversation",
+        "gives-value", "audience-first", "community", "caring", "novelty"}
+    assert all(0.0 <= s <= 1.0 for s in result.scores.values())
+    for tag in result.tags:
+        assert result.scores[tag] >= 0.5
+        assert result.evidence_for(tag), f"no evidence for {tag}"
+    for tag in set(result.scores) - result.tags:
+        assert result.scores[tag] < 0.5
+    for e in result.evidence:
+        assert e.tag in result.tags
+        assert 0 <= e.start < e.end <= len(result.text)
+        assert e.explanation.endswith(".") and len(e.explanation) > 20
+    assert result.suggestions, "a post with problems gets rewrite suggestions"
+
+
+def test_evidence_points_at_the_words_that_earn_the_tag():
+    text = "New menu this week. Shop now at the counter."
+    result = analyze(text)
+    spans = [text[e.start:e.end].lower() for e in result.evidence_for("hard-sell")]
+    assert any("shop now" in s for s in spans)
+
+
+def test_rhetorical_sales_question_is_not_an_invitation():
+    result = analyze("Tired of slow internet? Switch today!")
+    assert "hard-sell" in result.tags
+    assert "invites-conversation" not in result.tags
+
+
+def test_genuine_question_is_an_invitation():
+    assert "invites-conversation" in analyze(
+        "What's the one book you'd hand every new manager? Reply with a title.").tags
+
+
+def test_plain_shop_now_is_hard_sell_not_pressure():
+    result = analyze("Our spring jackets are in. Shop now.")
+    assert "hard-sell" in result.tags
+    assert "pressure" not in result.tags
+
+
+def test_urgency_is_pressure():
+    for text in ("Only 3 seats left for Saturday's class, book before it's too late.",
+                 "Last chance: the offer ends tonight. Don't miss out.",
+                 "Everyone already has one. You'll regret waiting."):
+        assert "pressure" in analyze(text).tags, text
+
+
+def test_a_threat_aimed_at_you_is_not_audience_first():
+    result = analyze("You'll regret it if your team is the last to switch. Your rivals already "
+                     "have. Don't miss out, your deadline is tonight.")
+    assert "pressure" in result.tags
+    assert "audience-first" not in result.tags
+
+
+def test_thank_you_and_see_you_do_not_count_as_you_words():
+    assert "audience-first" not in analyze("Thank you for coming, see you next year!").tags
+
+
+def test_audience_first_speaks_about_the_reader():
+    assert "audience-first" in analyze(
+        "Starting your first garden this spring? Your soil matters more than your seeds: "
+        "test it before you plant anything.").tags
+
+
+@pytest.mark.parametrize(("platform", "text", "misfit"), [
+    ("x", "a" * 281, True),
+    ("x", "a" * 280, False),
+    ("instagram", "New trail guide at https://example.com/trails", True),
+    ("instagram", "New trail guide, link in our profile.", False),
+    ("pinterest", "Ten balcony herbs that survive a heatwave.", True),
+    ("pinterest", "Ten balcony herbs that survive a heatwave, in one infographic.", False),
+    ("linkedin", "Hiring! #jobs #hiring #tech #python #remote #careers", True),
+    ("linkedin", "Hiring! #jobs #hiring #tech #python #remote", False),
+    ("linkedin", "Big week 🎉🚀💡🙌🔥 for the team.", True),
+    ("facebook", "Fair today #a1 #b2 #c3 #d4 #e5 #f6", True),
+    ("facebook", "Fair today #a1 #b2 #c3 #d4 #e5", False),
+])
+def test_channel_rules(platform, text, misfit):
+    assert ("channel-misfit" in analyze(text, platform).tags) is misfit
+
+
+def test_channel_rules_need_a_platform():
+    assert "channel-misfit" not in analyze("a" * 400).tags
+    assert "channel-misfit" not in analyze("Ten balcony herbs that survive a heatwave.").tags
+
+
+@pytest.mark.parametrize("text", [
+    "BUY THIS NOW before lunch",
+    "Great news!!! Come in.",
+    "Fair today #a #b #c #d #e #f",
+    "Party time 🎉🎉🎉🎉🎉",
+    "Follow us and share this post to win a hamper",
+    "Make $5000 a week from home with my system",
+    "See example.com/x and example.com/x for details",
+])
+def test_spam_rules(text):
+    assert "spam" in analyze(text).tags
+
+
+@pytest.mark.parametrize("text", ["The BBC and NHS agree.", "Great news!! Come in.",
+                                  "Fair today #a #b #c #d #e"])
+def test_spam_needs_the_full_pattern(text):
+    assert "spam" not in analyze(text).tags
+
+
+def test_platform_names():
+    assert analyze("hello", "Twitter").platform == "x"
+    assert analyze("hello", " LinkedIn ").platform == "linkedin"
+    assert analyze("hello", None).platform is None
+    with pytest.raises(UnknownPlatformError, match="accepted: x, facebook"):
+        analyze("hello", "myspace")
+
+
+def test_empty_and_odd_text():
+    assert analyze("").tags == frozenset()
+    assert analyze("🎉").tags == frozenset()
+    with pytest.raises(TypeError):
+        analyze(None)
