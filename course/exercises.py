@@ -1,6 +1,6 @@
 """Exercises declared as data, and one plain checker per kind.
 
-An exercise item is data (``course/data/exercises.yaml``): prompt, kind, answer key,
+An exercise item is data (``course/data/exercises/<lesson>.yaml``): prompt, kind, answer key,
 hints, explanation, points, principles. :func:`check` scores an answer with the checker
 for the item's kind and returns :class:`Feedback`. The lesson widgets, ``q.check()`` in a
 code cell and the nbgrader grading step all call :func:`check`, so scoring cannot drift.
@@ -277,17 +277,27 @@ def _build_item(raw: dict, posts: dict[str, Post], file: str) -> Item:
     )
 
 
+EXERCISE_DIR = DATA_DIR / "exercises"
+
+
 @functools.lru_cache(maxsize=4)
-def _load_items(path: Path) -> dict[str, Item]:
+def _load_items(paths: tuple[Path, ...]) -> dict[str, Item]:
     posts = {p.id: p for p in load_posts()}
     items: dict[str, Item] = {}
-    for raw in load_yaml(path, "exercises.yaml"):
-        if raw["id"] in items:
-            raise DataError(f"{path.name}: entry {raw['id']!r}: id: duplicate id")
-        items[raw["id"]] = _build_item(raw, posts, path.name)
+    for path in paths:
+        for raw in load_yaml(path, "exercises.yaml"):
+            if raw["id"] in items:
+                raise DataError(f"{path.name}: entry {raw['id']!r}: id: duplicate id")
+            raw.setdefault("lesson", path.stem)
+            items[raw["id"]] = _build_item(raw, posts, path.name)
     return items
 
 
 def load_items(path: Path | str | None = None) -> dict[str, Item]:
-    """All exercise items in a file (default: the course's ``exercises.yaml``), by id."""
-    return _load_items(Path(path or DATA_DIR / "exercises.yaml").resolve())
+    """Exercise items by id: from one YAML file, or from every file in
+    ``course/data/exercises/`` (one per lesson, named after it) by default."""
+    if path is not None:
+        paths: tuple[Path, ...] = (Path(path).resolve(),)
+    else:
+        paths = tuple(sorted(EXERCISE_DIR.glob("*.yaml")))
+    return _load_items(paths)

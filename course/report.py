@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import html
-import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
 from .batch import BatchResult
+from .cards import highlight
 from .critique import Critique
 from .knowledge import load_knowledge
 
-__all__ = ["content_mix", "highlight", "render_report"]
+__all__ = ["content_mix", "render_report"]
 
 MAX_POSTS_SHOWN = 1000
 TEMPLATES = Path(__file__).parent / "templates"
@@ -44,24 +43,6 @@ def content_mix(critiques: list[Critique]) -> list[TagShare]:
         count = sum(1 for c in critiques if tag.id in c.tags)
         out.append(TagShare(tag.id, tag.name, tag.kind, count, count / n))
     return out
-
-
-def highlight(critique: Critique) -> str:
-    """The post as HTML, each piece of evidence wrapped in a ``<mark>`` that explains it."""
-    text = critique.text
-    cuts = sorted({0, len(text), *(e.start for e in critique.evidence),
-                   *(e.end for e in critique.evidence)})
-    parts = []
-    for a, b in itertools.pairwise(cuts):
-        covering = [e for e in critique.evidence if e.start <= a and b <= e.end]
-        chunk = html.escape(text[a:b])
-        if covering:
-            tags = sorted({e.tag for e in covering})
-            title = html.escape(" | ".join(f"{e.tag}: {e.explanation}" for e in covering))
-            parts.append(f'<mark class="tag-{tags[0]}" title="{title}">{chunk}</mark>')
-        else:
-            parts.append(chunk)
-    return "".join(parts)
 
 
 def render_report(result: BatchResult, *, title: str = "Post critique") -> str:

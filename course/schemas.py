@@ -87,6 +87,11 @@ EXERCISE = _entry(
     },
 )
 
+LESSON = _entry(
+    {"id": _ID, "title": _TEXT, "notebook": _TEXT, "summary": _TEXT},
+    {"article": _ID},
+)
+
 #: file name -> schema of the whole file
 SCHEMAS: dict[str, dict] = {
     "articles.yaml": _list_of(ARTICLE),
@@ -95,4 +100,5 @@ SCHEMAS: dict[str, dict] = {
     "posts.yaml": _list_of(POST),
     "lexicon.yaml": LEXICON,
     "exercises.yaml": _list_of(EXERCISE),
+    "lessons.yaml": _list_of(LESSON),
 }
