@@ -171,8 +171,8 @@ def _check_critique(item: Item, answer: Any) -> Feedback:
     rationale = post.tags if post is not None else {}
 
     def why_missed(tag: str) -> str:
-        reason = rationale.get(tag) or kb.tags[tag].definition
-        return f"{reason} See {_principle_note(kb.tags[tag].principles[:1])}."
+        reason = (rationale.get(tag) or kb.tags[tag].definition).rstrip(". ")
+        return f"{reason}. See {_principle_note(kb.tags[tag].principles[:1])}."
 
     def why_wrong(tag: str) -> str:
         return f"{kb.tags[tag].definition}"
