@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import yaml
-from jsonschema import Draft202012Validator
 
 from .errors import DataError
 from .schemas import SCHEMAS
@@ -100,6 +100,30 @@ def _entry_label(data: Any, index: Any) -> str:
     return f"entry {index!r}"
 
 
+@functools.cache
+def _validator(schema_name: str):
+    return fastjsonschema.compile(SCHEMAS[schema_name])
+
+
+def _schema_message(file: str, data: Any, exc: fastjsonschema.JsonSchemaValueException) -> str:
+    """``file: entry 'id': field: problem`` from a schema violation."""
+    parts = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # drop the leading "data"
+    where = [file]
+    if parts:
+        where.append(_entry_label(data, parts[0]))
+    if len(parts) > 1:
+        where.append(".".join(map(str, parts[1:])))
+    problem = exc.message.removeprefix(exc.name).strip()
+    if exc.rule == "required":
+        missing = [k for k in exc.rule_definition if k not in (exc.value or {})]
+        problem = f"missing field {', '.join(map(repr, missing))}"
+    elif exc.rule == "additionalProperties" and isinstance(exc.value, dict):
+        allowed = exc.definition.get("properties", {})
+        extra = [k for k in exc.value if k not in allowed]
+        problem = f"unknown field {', '.join(map(repr, extra))} (allowed: {', '.join(allowed)})"
+    return f"{': '.join(where)}: {problem}"
+
+
 def load_yaml(path: Path | str, schema_name: str | None = None) -> Any:
     """Read a YAML content file and validate it against ``SCHEMAS[schema_name]``.
 
@@ -120,20 +144,10 @@ def load_yaml(path: Path | str, schema_name: str | None = None) -> Any:
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise DataError(f"{name}: {where}not valid YAML ({problem})") from None
-    schema = SCHEMAS[schema_name or name]
-    errors = sorted(
-        Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.path))
-    )
-    if errors:
-        first = errors[0]
-        path_parts = list(first.absolute_path)
-        where = [name]
-        if path_parts:
-            where.append(_entry_label(data, path_parts[0]))
-        if len(path_parts) > 1:
-            where.append(".".join(map(str, path_parts[1:])))
-        more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise DataError(f"{': '.join(where)}: {first.message}{more}")
+    try:
+        _validator(schema_name or name)(data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise DataError(_schema_message(name, data, exc)) from None
     return data
 
 

@@ -3,6 +3,7 @@
 import csv
 
 import pytest
+
 from conftest import run_course
 
 TAG_IDS = ["hard-sell", "about-us", "spam", "pressure", "channel-misfit",

@@ -75,11 +75,11 @@ def edit(path, change):
 
 @pytest.mark.parametrize(("file", "change", "message"), [
     ("principles.yaml", lambda d: d[2].pop("summary"),
-     r"principles.yaml: entry '.+': 'summary' is a required property"),
+     r"principles.yaml: entry '.+': missing field 'summary'"),
     ("principles.yaml", lambda d: d[0].update(summry="x"),
-     r"principles.yaml: entry '.+': Additional properties .*'summry' was unexpected"),
+     r"principles.yaml: entry '.+': unknown field 'summry' \(allowed: id, name"),
     ("principles.yaml", lambda d: d[1].update(kind="opinion"),
-     r"principles.yaml: entry '.+': kind: 'opinion' is not one of"),
+     r"principles.yaml: entry '.+': kind: must be one of \['principle'"),
     ("principles.yaml", lambda d: d[0].update(article="nowhere"),
      r"principles.yaml: entry '.+': article: unknown article 'nowhere'"),
     ("tags.yaml", lambda d: d[0]["principles"].append("no-such-principle"),

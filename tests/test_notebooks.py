@@ -5,10 +5,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import ROOT
 from course.coverage import coverage, format_coverage, notebook_calls
 from course.exercises import load_items
 from course.lessons import load_lessons
+
+from conftest import ROOT
 
 NOTEBOOKS = ROOT / "notebooks"
 LESSONS = load_lessons()

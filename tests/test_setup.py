@@ -11,11 +11,16 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 import yaml
+
 from conftest import ROOT
+
+# conda-forge names that differ from PyPI's
+CONDA_NAMES = {"python-fastjsonschema": "fastjsonschema"}
 
 
 def _name(requirement: str) -> str:
-    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    name = re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+    return CONDA_NAMES.get(name, name)
 
 
 def test_environment_yml_and_pyproject_name_the_same_dependencies():
