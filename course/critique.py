@@ -2,8 +2,9 @@
 
 Explainable in the way of VADER: a readable lexicon (``data/lexicon.yaml``) plus a few
 counting rules in this module, each naming the tag it supports. Every piece of evidence
-adds a weight to its tag; a tag is given when its evidence adds up to 1.0. A tag's
-score is ``w / (w + 1)`` for total weight ``w`` (0 when ``w <= 0``), so 0.5 is the line.
+adds a weight to its tag; a tag is given when its evidence adds up to ``THRESHOLD``.
+A tag's score is ``w / (w + THRESHOLD)`` for total weight ``w`` (0 when ``w <= 0``), so
+a score of 0.5 or more means the tag is given.
 
 >>> result = analyze("Flash sale!!! 40% off today only, use code SAVE40")
 >>> sorted(result.tags)
@@ -19,13 +20,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError
-from .knowledge import DATA_DIR, KnowledgeBase, load_knowledge, load_yaml
+from .knowledge import DATA_DIR, KnowledgeBase, load_knowledge
+from .lexicon import Lexicon
 from .platforms import normalize_platform
 
 __all__ = ["Critic", "Critique", "Evidence", "analyze", "get_critic"]
 
-THRESHOLD = 1.0  # total evidence weight at which a tag is given (score 0.5)
+THRESHOLD = 0.9  # total evidence weight at which a tag is given (its score is then 0.5)
 DEFINITE = 3.0  # weight of a rule that matches a tag's definition to the letter
 
 
@@ -94,14 +95,14 @@ CAPS_RUN_RE = re.compile(
 )
 BANG_RE = re.compile(r"!{3,}|(?:![ \t]*){3,}")
 WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-QUESTION_RE = re.compile(r"[^.!?\n]*?[A-Za-z][^.!?\n]*\?+")
+QUESTION_MARKS_RE = re.compile(r"\?+")
 YOU_RE = re.compile(
     r"\b(?:you|your|yours|yourself|yourselves|you['’](?:re|ll|ve|d))\b", re.IGNORECASE
 )
-NOT_YOU_RE = re.compile(r"\b(?:thank|see|thanks)\s+you\b", re.IGNORECASE)
-WE_RE = re.compile(
-    r"\b(?:we|our|ours|ourselves|me|my|mine|myself|we['’](?:re|ll|ve|d)|i['’](?:m|ll|ve|d))\b"
-    r"|\bI\b|\b(?-i:us|Us)\b",
+VOICE_RE = re.compile(
+    r"\b(?:(?P<not>(?:thank|thanks|see) you)|(?P<you>you|your|yours|yourself|yourselves"
+    r"|you['’](?:re|ll|ve|d))|(?P<we>we|our|ours|ourselves|us|me|my|mine|myself|i"
+    r"|we['’](?:re|ll|ve|d)|i['’](?:m|ll|ve|d)))\b",
     re.IGNORECASE,
 )
 VISUAL_RE = re.compile(
@@ -109,7 +110,8 @@ VISUAL_RE = re.compile(
     r"|pinboard|board|video|videos|infographic|infographics|illustration|illustrations"
     r"|illustrated|sketch|sketches|drawing|drawings|graphic|graphics|diagram|chart|snapshot"
     r"|shot|shots|gallery|mood ?board|visual|visuals|printable|poster|render|collage"
-    r"|slideshow|carousel|swatch|swatches|look ?book|gif|watercolou?r|painting|print|prints)\b",
+    r"|slideshow|carousel|swatch|swatches|look ?book|gif|watercolou?r|painting|print|prints"
+    r"|pictured|shown|time-?lapse|close-?up|mock-?up|photographed|filmed|animation|reel)\b",
     re.IGNORECASE,
 )
 # A question that opens like these is a sales hook or a lead-in, not an invitation to talk.
@@ -127,13 +129,13 @@ RHETORICAL_RE = re.compile(
     re.IGNORECASE,
 )
 X_LIMIT = 280
-LEXICON_FLAGS = re.IGNORECASE | re.MULTILINE  # ^ and $ match at line breaks
 
 
 @dataclass
 class _Features:
     text: str
     platform: str | None
+    lexicon_totals: dict[str, float] = field(default_factory=dict)
 
     @functools.cached_property
     def hashtags(self) -> list[re.Match]:
@@ -144,13 +146,15 @@ class _Features:
         return list(URL_RE.finditer(self.text))
 
     @functools.cached_property
-    def you_words(self) -> list[re.Match]:
-        excluded = {m.end() - 3 for m in NOT_YOU_RE.finditer(self.text)}
-        return [m for m in YOU_RE.finditer(self.text) if m.start() not in excluded]
-
-    @functools.cached_property
-    def we_count(self) -> int:
-        return sum(1 for _ in WE_RE.finditer(self.text))
+    def voice(self) -> tuple[list[re.Match], int]:
+        """The you/your words (not "thank you", "see you") and the count of we/our/I words."""
+        you, we = [], 0
+        for m in VOICE_RE.finditer(self.text):
+            if m.lastgroup == "you":
+                you.append(m)
+            elif m.lastgroup == "we" and m.group() != "US":
+                we += 1
+        return you, we
 
 
 # A signal is (tag, weight, start, end, explanation).
@@ -185,19 +189,19 @@ def _spam_rules(f: _Features) -> Iterator[Signal]:
 
 
 def _repeated_phrase(text: str) -> Iterator[Signal]:
-    words = [(m.group().lower(), m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    if len(words) < 4:
+    """A two-word phrase used 3+ times, or a four-word phrase used twice, is spam."""
+    tokens = WORD_RE.findall(text.lower())
+    if len(tokens) < 6:
         return
-    tokens = [w for w, _, _ in words]
-    # Two-word phrase used 3+ times, or a four-word phrase used twice.
     for n, times in ((2, 3), (4, 2)):
-        grams = Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-        for gram, count in grams.items():
-            if count >= times and sum(len(w) for w in gram) >= 3 * n:
-                last = max(i for i in range(len(tokens) - n + 1) if tuple(tokens[i:i + n]) == gram)
-                yield ("spam", DEFINITE, words[last][1], words[last + n - 1][2],
-                       f'"{" ".join(gram)}" is repeated {count} times; say it once.')
-                return
+        grams = Counter(zip(*(tokens[i:] for i in range(n)), strict=False))
+        gram, count = grams.most_common(1)[0]
+        if count >= times and sum(map(len, gram)) >= 3 * n:
+            phrase = re.compile(r"\W+".join(map(re.escape, gram)), re.IGNORECASE)
+            last = list(phrase.finditer(text))[-1]
+            yield ("spam", DEFINITE, last.start(), last.end(),
+                   f'"{" ".join(gram)}" is repeated {count} times; say it once.')
+            return
 
 
 def _channel_rules(f: _Features) -> Iterator[Signal]:
@@ -223,30 +227,52 @@ def _channel_rules(f: _Features) -> Iterator[Signal]:
                    f"{len(emoji)} emoji feel out of place on LinkedIn; keep one or two.")
 
 
+YES_NO_RE = re.compile(
+    r"\W*(?:is|are|was|were|do|does|did|can|could|will|would|should|have|has|had|need|want"
+    r"|got|ever)\b", re.IGNORECASE)
+WH_RE = re.compile(
+    r"\W*(?:which|what|what's|how|who|who's|where|when|why|would you rather|name|favou?rite"
+    r"|yes or no|true or false|team)\b|.*\bor\b", re.IGNORECASE)
+
+
+def _questions(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, question) for each sentence ending in a question mark."""
+    previous_end = 0
+    for m in QUESTION_MARKS_RE.finditer(text):
+        head = text[previous_end:m.start()]
+        cut = max(head.rfind(c) for c in ".!?\n:")  # "Settle a debate: is it X?" asks "is it X?"
+        body_start = previous_end + cut + 1
+        question = text[body_start:m.end()]
+        previous_end = m.end()
+        stripped = question.lstrip()
+        if any(c.isalpha() for c in stripped):
+            yield m.end() - len(stripped), m.end(), stripped
+
+
 def _question_rules(f: _Features) -> Iterator[Signal]:
-    for m in QUESTION_RE.finditer(f.text):
-        question = m.group()
-        lead = len(question) - len(question.lstrip())
-        start = m.start() + lead
-        body = question.strip()
+    selling = f.lexicon_totals.get("hard-sell", 0.0) >= THRESHOLD
+    for start, end, body in _questions(f.text):
         if RHETORICAL_RE.search(body):
             if body.lower().lstrip("🤔 ").startswith("did you know"):
                 continue
-            yield ("invites-conversation", -0.3, start, m.end(),
+            yield ("invites-conversation", -0.3, start, end,
                    "A question that leads into a pitch is rhetorical; ask one you want answered.")
             continue
-        weight = 1.1 if YOU_RE.search(body) or re.match(
-            r"\W*(?:which|what|how|who|where|when|would|do|does|have|has|are|is|should|could"
-            r"|can|will|any|anyone|name|favou?rite|yes or no)\b", body, re.IGNORECASE) else 0.8
-        yield ("invites-conversation", weight, start, m.end(),
+        if selling and YES_NO_RE.match(body) and not WH_RE.match(body):
+            # "Is your onboarding costing you hires? Book a demo" answers itself.
+            yield ("invites-conversation", -0.3, start, end,
+                   "A yes/no question before a pitch is rhetorical; ask one you want answered.")
+            continue
+        weight = 1.1 if YOU_RE.search(body) or WH_RE.match(body) or YES_NO_RE.match(body) else 0.8
+        yield ("invites-conversation", weight, start, end,
                "A genuine question invites replies; answer the people who respond.")
 
 
 def _voice_rules(f: _Features) -> Iterator[Signal]:
-    you = len(f.you_words)
-    we = f.we_count
+    you_words, we = f.voice
+    you = len(you_words)
     if you >= 2 and you > we:
-        first, last = f.you_words[0], f.you_words[-1]
+        first, last = you_words[0], you_words[-1]
         weight = 0.7 + 0.15 * min(you - we, 4)
         yield ("audience-first", weight, first.start(), last.end(),
                f"Speaks to the reader ({you} you/your words against {we} we/I words), "
@@ -267,7 +293,8 @@ COUNTING_RULES: tuple[Callable[[_Features], Iterator[Signal]], ...] = (
 # --- The critic ---------------------------------------------------------------------------
 
 def _score(weight: float) -> float:
-    return round(weight / (weight + 1.0), 3) if weight > 0 else 0.0
+    """0 for no evidence, 0.5 at the threshold, towards 1 as evidence grows."""
+    return round(weight / (weight + THRESHOLD), 3) if weight > 0 else 0.0
 
 
 class Critic:
@@ -277,35 +304,22 @@ class Critic:
                  knowledge: KnowledgeBase | None = None):
         self.knowledge = knowledge or load_knowledge()
         self.tag_ids = self.knowledge.tag_ids
-        lexicon = load_yaml(lexicon_path, "lexicon.yaml")
-        self._lexicon: list[tuple[str, re.Pattern, list[tuple[float, str]]]] = []
-        for tag, rules in lexicon.items():
-            if tag not in self.knowledge.tags:
-                raise DataError(f"lexicon.yaml: entry {tag!r}: unknown tag")
-            if not rules:
-                continue
-            alternatives = []
-            for i, rule in enumerate(rules):
-                try:
-                    re.compile(rule["pattern"], LEXICON_FLAGS)
-                except re.error as exc:
-                    raise DataError(
-                        f"lexicon.yaml: entry {tag!r}: rule #{i + 1}: pattern: {exc}"
-                    ) from None
-                alternatives.append(f"(?P<r{i}>{rule['pattern']})")
-            pattern = re.compile("|".join(alternatives), LEXICON_FLAGS)
-            meta = [(float(r["weight"]), r["says"]) for r in rules]
-            self._lexicon.append((tag, pattern, meta))
+        self.lexicon = Lexicon(lexicon_path, self.tag_ids)
 
     def _signals(self, f: _Features) -> Iterator[Signal]:
-        for tag, pattern, meta in self._lexicon:
-            for m in pattern.finditer(f.text):
-                if m.end() == m.start():
-                    continue
-                weight, says = meta[int(m.lastgroup[1:])]
-                yield (tag, weight, m.start(), m.end(), says)
-        for rule in COUNTING_RULES:
-            yield from rule(f)
+        """Lexicon matches (a rule's repeats add less each time: w, w*r, w*r*r, ... for
+        its ``repeat`` r), then the counting rules, which may look at the lexicon's totals."""
+        totals = f.lexicon_totals
+        rules = self.lexicon.rules
+        seen: Counter[int] = Counter()
+        for m in sorted(self.lexicon.find(f.text), key=lambda m: (m.start, m.rule)):
+            rule = rules[m.rule]
+            weight = rule.weight * rule.repeat ** seen[m.rule]
+            seen[m.rule] += 1
+            totals[rule.tag] = totals.get(rule.tag, 0.0) + weight
+            yield (rule.tag, weight, m.start, m.end, rule.says)
+        for counting_rule in COUNTING_RULES:
+            yield from counting_rule(f)
 
     def analyze(self, text: str, platform: str | None = None) -> Critique:
         """Critique one post. ``platform`` is optional; channel rules need it."""
@@ -322,7 +336,7 @@ class Critic:
         evidence = tuple(
             Evidence(tag, start, end, says, weight)
             for tag, weight, start, end, says in sorted(signals, key=lambda s: (s[2], s[3]))
-            if tag in tags and weight > 0
+            if tag in tags and weight >= 0
         )
         return Critique(
             text=text,

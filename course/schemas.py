@@ -61,7 +61,7 @@ POST = _entry(
 
 LEXICON_RULE = _entry(
     {"pattern": _TEXT, "weight": {"type": "number"}, "says": _TEXT},
-    {"note": _TEXT},
+    {"note": _TEXT, "repeat": {"type": "number", "minimum": 0, "maximum": 1}},
 )
 LEXICON = {
     "type": "object",

@@ -129,10 +129,10 @@ class CritiqueWidget(ExerciseWidget):
 
         def column(kind: str, title: str) -> w.VBox:
             boxes = [self.boxes[t] for t in kb.tag_ids if kb.tags[t].kind == kind]
-            return w.VBox([w.HTML(f"<b>{title}</b>"), *boxes])
+            return w.VBox([w.HTML(f"<b>{title}</b>"), *boxes],
+                          layout=w.Layout(margin="0 32px 0 0"))
 
-        columns = w.HBox([column("problem", "Problems"), column("strength", "Strengths")],
-                         layout=w.Layout(gap="32px"))
+        columns = w.HBox([column("problem", "Problems"), column("strength", "Strengths")])
         super().__init__(exercise, [self.card, columns])
 
     @property

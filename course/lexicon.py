@@ -1,0 +1,197 @@
+"""The critic's phrase lexicon (``data/lexicon.yaml``), compiled for speed.
+
+Each rule's pattern is split into its top-level alternatives ("branches"). From the parsed
+form of each branch we read the literal text every match must start with: its triggers
+(``"buy"`` and ``"order"`` for ``\\b(?:buy|order)\\s+now``). A post is lower-cased once and
+cut into tokens; a branch is tried, anchored at a token, only where one of its triggers
+starts. Branches with no literal start (``^...``) are searched the ordinary way.
+The result is the same as searching every branch, found without scanning the post once
+per rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DataError
+from .knowledge import load_yaml
+
+try:  # Python 3.11+
+    from re import _constants as sre_c
+    from re import _parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as sre_c  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+__all__ = ["FLAGS", "Lexicon", "Match"]
+
+FLAGS = re.IGNORECASE | re.MULTILINE  # ^ and $ match at line breaks
+REPEAT_DECAY = 0.5  # default: each repeat of a rule in one post counts half the one before
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_")
+_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ZERO_WIDTH = {sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT}
+_MAX_CLASS = 12  # a character class wider than this gives no useful trigger
+
+
+@dataclass(frozen=True)
+class Rule:
+    tag: str
+    weight: float
+    says: str
+    repeat: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """A lexicon rule found in a post: its rule index, span and weight before repeats."""
+
+    rule: int
+    start: int
+    end: int
+
+
+def _class_chars(items) -> set[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            chars.add(chr(av))
+        elif op is sre_c.RANGE and av[1] - av[0] < _MAX_CLASS:
+            chars.update(chr(c) for c in range(av[0], av[1] + 1))
+        elif op is sre_c.CATEGORY and av is sre_c.CATEGORY_DIGIT:
+            chars.update("0123456789")
+        else:
+            return None
+    return chars if len(chars) <= _MAX_CLASS else None
+
+
+def _prefixes(seq) -> set[str] | None:
+    """Literal strings one of which every match of ``seq`` starts with (None: unknown)."""
+    items = list(seq)
+    i = 0
+    while i < len(items) and (items[i][0] in _ZERO_WIDTH or _all_zero_width(items[i])):
+        i += 1
+    if i < len(items) and items[i][0] in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) \
+            and items[i][1][0] == 0:
+        # An optional start: a match begins with it or with what follows it.
+        optional, rest = _prefixes(items[i][1][2]), _prefixes(items[i + 1:])
+        return optional | rest if optional and rest else None
+    while i < len(items) and (items[i][0] in _ZERO_WIDTH or _all_zero_width(items[i])):
+        i += 1
+    if i == len(items):
+        return None
+    op, av = items[i]
+    if op is sre_c.LITERAL:
+        literal = ""
+        while i < len(items) and items[i][0] is sre_c.LITERAL:
+            literal += chr(items[i][1])
+            i += 1
+        return {literal.lower()}
+    if op is sre_c.SUBPATTERN:
+        return _prefixes(av[-1])
+    if op is sre_c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            found = _prefixes(branch)
+            if not found:
+                return None
+            out |= found
+        return out
+    if op is sre_c.IN:
+        chars = _class_chars(av)
+        return {c.lower() for c in chars} if chars else None
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+        return _prefixes(av[2])
+    return None
+
+
+def _all_zero_width(item) -> bool:
+    op, av = item
+    return op is sre_c.BRANCH and all(
+        all(sub[0] in _ZERO_WIDTH for sub in branch) for branch in av[1])
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern``, as pattern strings."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+class Lexicon:
+    """Rules from ``lexicon.yaml``: ``find(text)`` yields every rule match in a post."""
+
+    def __init__(self, path: Path | str, tag_ids: tuple[str, ...]):
+        data = load_yaml(path, "lexicon.yaml")
+        self.rules: list[Rule] = []
+        # Anchored branches, keyed by the first three characters of their trigger (or the
+        # whole trigger when it is shorter): tables[n] holds the keys n characters long.
+        self._tables: tuple[dict[str, list[tuple[str, re.Pattern, int]]], ...] = ({}, {}, {})
+        self._searched: list[tuple[re.Pattern, int]] = []
+        for tag, rules in data.items():
+            if tag not in tag_ids:
+                raise DataError(f"lexicon.yaml: entry {tag!r}: unknown tag")
+            for number, raw in enumerate(rules, start=1):
+                try:
+                    re.compile(raw["pattern"], FLAGS)
+                except re.error as exc:
+                    raise DataError(
+                        f"lexicon.yaml: entry {tag!r}: rule #{number}: pattern: {exc}"
+                    ) from None
+                index = len(self.rules)
+                self.rules.append(Rule(tag, float(raw["weight"]), raw["says"],
+                                       float(raw.get("repeat", REPEAT_DECAY))))
+                for branch in _branches(raw["pattern"]):
+                    self._add_branch(branch, index)
+
+    def _add_branch(self, branch: str, index: int) -> None:
+        compiled = re.compile(branch, FLAGS)
+        triggers = _prefixes(sre_parse.parse(branch, FLAGS))
+        if not triggers:
+            self._searched.append((compiled, index))
+            return
+        for trigger in triggers:
+            key = trigger[:3]
+            self._tables[len(key) - 1].setdefault(key, []).append((trigger, compiled, index))
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Every match of every rule, each (rule, start) once, in no particular order."""
+        low = text.translate(_LOWER)
+        one, two, three = self._tables
+        seen: set[tuple[int, int]] = set()
+        for p in [m.start() for m in _TOKEN.finditer(low)]:
+            for candidates in (three.get(low[p:p + 3]), two.get(low[p:p + 2]), one.get(low[p])):
+                if candidates is None:
+                    continue
+                for trigger, compiled, index in candidates:
+                    if (len(trigger) <= 3 or low.startswith(trigger, p)) and (index, p) not in seen:
+                        m = compiled.match(text, p)
+                        if m is not None and m.end() > p:
+                            seen.add((index, p))
+                            yield Match(index, p, m.end())
+        for compiled, index in self._searched:
+            for m in compiled.finditer(text):
+                if m.end() > m.start() and (index, m.start()) not in seen:
+                    seen.add((index, m.start()))
+                    yield Match(index, m.start(), m.end())
