@@ -40,6 +40,18 @@ def _critique(args: argparse.Namespace) -> int:
     return 0
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from .coverage import coverage, format_coverage
+
+    rows = coverage()
+    print(format_coverage(rows))
+    gaps = [r.principle for r in rows if not r.taught_in or not r.practised_by]
+    if gaps:
+        print(f"not taught or not practised: {', '.join(gaps)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def format_critique(critique) -> str:
     """A critique as plain text for the terminal."""
     from .knowledge import load_knowledge
@@ -81,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "pinterest (twitter means x)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     p.set_defaults(run=_critique)
+
+    p = verbs.add_parser(
+        "coverage", help="which lesson teaches each principle and which exercises practise it",
+    )
+    p.set_defaults(run=_coverage)
     return parser
 
 

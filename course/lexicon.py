@@ -3,8 +3,9 @@
 Each rule's pattern is split into its top-level alternatives ("branches"). From the parsed
 form of each branch we read the literal text every match must start with: its triggers
 (``"buy"`` and ``"order"`` for ``\\b(?:buy|order)\\s+now``). A post is lower-cased once and
-cut into tokens; a branch is tried, anchored at a token, only where one of its triggers
-starts. Branches with no literal start (``^...``) are searched the ordinary way.
+one trie-shaped regex of all triggers finds where any trigger starts; a branch is tried,
+anchored there, only where its own trigger starts. Branches with no literal start
+(``^...``) are searched the ordinary way.
 The result is the same as searching every branch, found without scanning the post once
 per rule.
 """
@@ -30,7 +31,6 @@ __all__ = ["FLAGS", "Lexicon", "Match"]
 
 FLAGS = re.IGNORECASE | re.MULTILINE  # ^ and $ match at line breaks
 REPEAT_DECAY = 0.5  # default: each repeat of a rule in one post counts half the one before
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]|_")
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _ZERO_WIDTH = {sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT}
 _MAX_CLASS = 12  # a character class wider than this gives no useful trigger
@@ -139,15 +139,36 @@ def _branches(pattern: str) -> list[str]:
     return parts
 
 
+def _trie_regex(words: list[str]) -> str:
+    """A regex matching any of ``words``, longest first, shaped as a trie (fast in ``re``)."""
+    if not words:
+        return "(?!)"
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
 class Lexicon:
     """Rules from ``lexicon.yaml``: ``find(text)`` yields every rule match in a post."""
 
     def __init__(self, path: Path | str, tag_ids: tuple[str, ...]):
         data = load_yaml(path, "lexicon.yaml")
         self.rules: list[Rule] = []
-        # Anchored branches, keyed by the first three characters of their trigger (or the
-        # whole trigger when it is shorter): tables[n] holds the keys n characters long.
-        self._tables: tuple[dict[str, list[tuple[str, re.Pattern, int]]], ...] = ({}, {}, {})
+        self._by_trigger: dict[str, list[tuple[re.Pattern, int]]] = {}
         self._searched: list[tuple[re.Pattern, int]] = []
         for tag, rules in data.items():
             if tag not in tag_ids:
@@ -164,6 +185,7 @@ class Lexicon:
                                        float(raw.get("repeat", REPEAT_DECAY))))
                 for branch in _branches(raw["pattern"]):
                     self._add_branch(branch, index)
+        self._finish()
 
     def _add_branch(self, branch: str, index: int) -> None:
         compiled = re.compile(branch, FLAGS)
@@ -172,24 +194,35 @@ class Lexicon:
             self._searched.append((compiled, index))
             return
         for trigger in triggers:
-            key = trigger[:3]
-            self._tables[len(key) - 1].setdefault(key, []).append((trigger, compiled, index))
+            self._by_trigger.setdefault(trigger, []).append((compiled, index))
+
+    def _finish(self) -> None:
+        """One regex finds, at every position, the longest trigger starting there; each
+        trigger then stands for itself and every shorter trigger it begins with."""
+        triggers = sorted(self._by_trigger)
+        self._expanded = {
+            t: [b for k in range(1, len(t) + 1) for b in self._by_trigger.get(t[:k], ())]
+            for t in triggers
+        }
+        words = [t for t in triggers if t[0].isalnum()]
+        others = [t for t in triggers if not t[0].isalnum()]
+        self._finder = re.compile(
+            rf"(?<![^\W_])(?=({_trie_regex(words)}))|(?=({_trie_regex(others)}))"
+        )
 
     def find(self, text: str) -> Iterator[Match]:
         """Every match of every rule, each (rule, start) once, in no particular order."""
         low = text.translate(_LOWER)
-        one, two, three = self._tables
+        expanded = self._expanded
         seen: set[tuple[int, int]] = set()
-        for p in [m.start() for m in _TOKEN.finditer(low)]:
-            for candidates in (three.get(low[p:p + 3]), two.get(low[p:p + 2]), one.get(low[p])):
-                if candidates is None:
-                    continue
-                for trigger, compiled, index in candidates:
-                    if (len(trigger) <= 3 or low.startswith(trigger, p)) and (index, p) not in seen:
-                        m = compiled.match(text, p)
-                        if m is not None and m.end() > p:
-                            seen.add((index, p))
-                            yield Match(index, p, m.end())
+        for hit in self._finder.finditer(low):
+            p = hit.start()
+            for compiled, index in expanded[hit.group(1) or hit.group(2)]:
+                if (index, p) not in seen:
+                    m = compiled.match(text, p)
+                    if m is not None and m.end() > p:
+                        seen.add((index, p))
+                        yield Match(index, p, m.end())
         for compiled, index in self._searched:
             for m in compiled.finditer(text):
                 if m.end() > m.start() and (index, m.start()) not in seen:
