@@ -135,6 +135,7 @@ STATUS_STYLE = {
     "partly correct": ("#fff4ce", "#6b4e00", "◐"),
     "not attempted": ("#eef1f5", "#333", "…"),
     "wrong": ("#fde2e1", "#8a1c15", "✗"),
+    "saved": ("#e7f0fb", "#123e6b", "💾"),
 }
 
 

@@ -32,12 +32,14 @@ from .errors import DataError
 from .knowledge import DATA_DIR, Post, load_knowledge, load_posts, load_yaml
 
 __all__ = [
+    "CHECKERS",
     "CORRECT",
     "NOT_ATTEMPTED",
     "PARTLY",
     "WRONG",
     "Feedback",
     "Item",
+    "build_item",
     "check",
     "load_items",
     "partial_credit",
@@ -62,6 +64,7 @@ class Item:
     explanation: str = ""
     principles: tuple[str, ...] = ()
     lesson: str = ""
+    rubric: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -239,11 +242,19 @@ def check(item: Item, answer: Any) -> Feedback:
 
 # --- Loading items from data --------------------------------------------------------------
 
-def _build_item(raw: dict, posts: dict[str, Post], file: str) -> Item:
+def build_item(raw: dict, posts: dict[str, Post], file: str) -> Item:
+    """An :class:`Item` from its validated data; ``file`` names the source in errors."""
     kb = load_knowledge()
     where = f"{file}: entry {raw['id']!r}"
     post = None
-    if "post" in raw:
+    if isinstance(raw.get("post"), dict):  # a post written into the item (graded work)
+        inline = raw["post"]
+        post = Post(id=raw["id"], platform=inline["platform"], text=inline["text"],
+                    tags=dict(inline.get("tags", {})), author=inline.get("author", ""))
+        for tag in post.tags:
+            if tag not in kb.tags:
+                raise DataError(f"{where}: post.tags: unknown tag {tag!r}")
+    elif "post" in raw:
         if raw["post"] not in posts:
             raise DataError(f"{where}: post: unknown post {raw['post']!r}")
         post = posts[raw["post"]]
@@ -274,6 +285,7 @@ def _build_item(raw: dict, posts: dict[str, Post], file: str) -> Item:
         options=options, key=key, tolerance=float(raw.get("tolerance", 0)), post=post,
         hints=tuple(raw.get("hints", ())), explanation=raw.get("explanation", ""),
         principles=tuple(raw.get("principles", ())), lesson=raw.get("lesson", ""),
+        rubric=tuple(raw.get("rubric", ())),
     )
 
 
@@ -289,7 +301,7 @@ def _load_items(paths: tuple[Path, ...]) -> dict[str, Item]:
             if raw["id"] in items:
                 raise DataError(f"{path.name}: entry {raw['id']!r}: id: duplicate id")
             raw.setdefault("lesson", path.stem)
-            items[raw["id"]] = _build_item(raw, posts, path.name)
+            items[raw["id"]] = build_item(raw, posts, path.name)
     return items
 
 

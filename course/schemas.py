@@ -81,16 +81,51 @@ EXERCISE = _entry(
         "options": _TEXT_LIST,
         "key": {},
         "tolerance": {"type": "number", "minimum": 0},
-        "post": _ID,
+        "post": {"anyOf": [_ID, {"$ref": "#/definitions/inline_post"}]},
         "hints": _TEXT_LIST,
         "explanation": _TEXT,
+        "rubric": _TEXT_LIST,
     },
 )
+INLINE_POST = _entry(
+    {
+        "platform": {"enum": ["x", "facebook", "instagram", "linkedin", "pinterest"]},
+        "text": _TEXT,
+    },
+    {"author": _TEXT, "tags": {"type": "object", "additionalProperties": _TEXT}},
+)
+CODE_TASK = _entry(
+    {
+        "id": _ID,
+        "kind": {"const": "code"},
+        "prompt": _TEXT,
+        "points": {"type": "number", "exclusiveMinimum": 0},
+        "solution": _TEXT,
+        "tests": _TEXT,
+        "principles": {"type": "array", "items": _ID, "minItems": 1},
+    },
+    {"starter": {"type": "string"}, "setup": _TEXT, "hidden_tests": _TEXT},
+)
+ASSIGNMENT = {
+    **_entry(
+        {
+            "id": _ID,
+            "title": _TEXT,
+            "intro": _TEXT,
+            "items": {"type": "array", "minItems": 1, "items": {
+                "anyOf": [{"$ref": "#/definitions/code"}, {"$ref": "#/definitions/item"}]}},
+        },
+        {"lesson": _ID},
+    ),
+    "definitions": {"code": CODE_TASK, "item": {}, "inline_post": INLINE_POST},
+}
 
 LESSON = _entry(
     {"id": _ID, "title": _TEXT, "notebook": _TEXT, "summary": _TEXT},
     {"article": _ID},
 )
+
+ASSIGNMENT["definitions"]["item"] = EXERCISE
 
 #: file name -> schema of the whole file
 SCHEMAS: dict[str, dict] = {
@@ -99,6 +134,7 @@ SCHEMAS: dict[str, dict] = {
     "tags.yaml": _list_of(TAG),
     "posts.yaml": _list_of(POST),
     "lexicon.yaml": LEXICON,
-    "exercises.yaml": _list_of(EXERCISE),
+    "exercises.yaml": {**_list_of(EXERCISE), "definitions": {"inline_post": INLINE_POST}},
+    "assignment.yaml": ASSIGNMENT,
     "lessons.yaml": _list_of(LESSON),
 }

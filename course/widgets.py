@@ -45,6 +45,12 @@ class ExerciseWidget(w.VBox):
                                     icon="lightbulb-o")
         self.hint = w.HTML()
         self.feedback = w.HTML()
+        if getattr(exercise, "graded", False):
+            # Graded work: answers are saved as they change; no hints, no verdict.
+            self.check_button.description = "Save answer"
+            self.check_button.tooltip = f"Save your answer to {item.id}"
+            self.check_button.icon = "save"
+            self.hint_button.layout.display = "none"
         self.check_button.on_click(lambda _button: self.submit())
         self.hint_button.on_click(lambda _button: self.show_hint())
         self.changed: list[Callable[[ExerciseWidget], None]] = []

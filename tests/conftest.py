@@ -8,6 +8,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
+# nbgrader shells out to `alembic` (and notebooks to `jupyter`) from this environment.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
 
 def run_course(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``python -m course ARGS`` in a fresh interpreter, as a user would."""

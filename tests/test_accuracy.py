@@ -2,9 +2,10 @@
 independently that it was not tuned on. Floors sit a little under the measured figures
 (see README) so a change that makes the critic worse fails here."""
 
-from conftest import DATA
 from course.evaluate import evaluate, format_scores
 from course.knowledge import load_posts
+
+from conftest import DATA
 
 
 def test_agreement_with_the_post_bank():

@@ -1,0 +1,156 @@
+"""Graded assignments as data, and the nbgrader source notebooks built from them.
+
+An assignment file (``grading/assignments/<id>.yaml``, instructor-only) lists items in
+the same schema as the lesson exercises, with posts written into the file, plus ``code``
+tasks graded by ordinary nbgrader tests. :func:`build_source_notebook` writes the nbgrader
+source notebook: widget items carry only their public part (never a key); code tasks
+carry their solution and hidden tests inside nbgrader's markers, which ``nbgrader
+generate_assignment`` strips before release.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from .errors import DataError
+from .exercises import Item, build_item
+from .knowledge import load_posts, load_yaml
+
+__all__ = [
+    "ASSIGNMENTS_DIR",
+    "EXERCISES_DIR",
+    "Assignment",
+    "build_source_notebook",
+    "load_assignment",
+    "load_assignments",
+    "write_sources",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+ASSIGNMENTS_DIR = ROOT / "grading" / "assignments"
+EXERCISES_DIR = ROOT / "exercises"
+CHECKED_KINDS = ("single", "multiple", "critique", "rewrite", "numeric")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    intro: str
+    items: dict[str, Item]  # widget items, scored by the course grader
+    code_tasks: tuple[dict, ...]  # tasks graded by nbgrader tests
+    order: tuple[str, ...]  # item and task ids in notebook order
+
+    def points(self) -> float:
+        return sum(i.points for i in self.items.values()) + sum(
+            float(t["points"]) for t in self.code_tasks)
+
+
+def load_assignment(path: Path | str) -> Assignment:
+    """Read and check one assignment file."""
+    path = Path(path)
+    raw = load_yaml(path, "assignment.yaml")
+    if raw["id"] != path.stem:
+        raise DataError(f"{path.name}: id: {raw['id']!r} must match the file name")
+    posts = {p.id: p for p in load_posts()}
+    items, tasks, order = {}, [], []
+    for entry in raw["items"]:
+        if entry["id"] in order:
+            raise DataError(f"{path.name}: entry {entry['id']!r}: id: duplicate id")
+        order.append(entry["id"])
+        if entry["kind"] == "code":
+            tasks.append(entry)
+        else:
+            if isinstance(entry.get("post"), str):
+                raise DataError(f"{path.name}: entry {entry['id']!r}: post: graded items write "
+                                "their post into the file (bank posts ship with their labels)")
+            items[entry["id"]] = build_item(entry, posts, path.name)
+    return Assignment(raw["id"], raw["title"], raw["intro"], items, tuple(tasks), tuple(order))
+
+
+def load_assignments(folder: Path = ASSIGNMENTS_DIR) -> dict[str, Assignment]:
+    return {p.stem: load_assignment(p) for p in sorted(folder.glob("*.yaml"))}
+
+
+def public_spec(item: Item) -> dict:
+    """What a student's notebook may know about an item: never its key."""
+    spec: dict = {"id": item.id, "kind": item.kind, "prompt": item.prompt,
+                  "points": item.points}
+    if item.kind == "rewrite":
+        spec["prompt"] += (" (Graded by your instructor with a rubric; the critic's view is "
+                           "a suggestion to them.)")
+    if item.kind in ("single", "multiple"):
+        spec["options"] = list(item.options)
+    if item.post is not None:
+        spec["post"] = {"platform": item.post.platform, "text": item.post.text}
+        if item.post.author:
+            spec["post"]["author"] = item.post.author
+    return spec
+
+
+def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = True,
+          points: float | None = None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
+    """The nbgrader source notebook for ``assignment``."""
+    # Only graded cells carry nbgrader metadata, and every graded cell follows another
+    # graded or answer cell: nbgrader can then put back a graded cell a student deleted.
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [
+        md(f"# {assignment.title}\n\n{assignment.intro.strip()}\n\n"
+           "**How this works.** Answer each question in its widget: your answer is saved "
+           "the moment you change it (the *Save answer* button saves again), in the "
+           "`answers/` folder beside this notebook and inside the notebook itself. Save the "
+           "notebook (Ctrl+S) before you submit. Code questions are answered in the code "
+           f"cell below them. Total: {assignment.points():g} points."),
+    ]
+    tasks = {t["id"]: t for t in assignment.code_tasks}
+    for number, item_id in enumerate(assignment.order, start=1):
+        if item_id in assignment.items:
+            item = assignment.items[item_id]
+            spec = json.dumps({"number": number, **public_spec(item)}, ensure_ascii=False,
+                              indent=1)
+            cells.append(code(f"from course.graded import graded_item\n\ngraded_item({spec})",
+                              metadata=_meta(item_id, grade=True, points=item.points)))
+            continue
+        task = tasks[item_id]
+        cells.append(md(f"## Question {number}\n\n{task['prompt'].strip()}"))
+        starter = "\n".join(filter(None, [(task.get("setup") or "").strip(),
+                                          (task.get("starter") or "").strip()]))
+        solution = "\n".join(filter(None, [
+            starter, "### BEGIN SOLUTION", task["solution"].strip(), "### END SOLUTION"]))
+        cells.append(code(solution, metadata=_meta(f"{item_id}-answer", solution=True,
+                                                   locked=False)))
+        tests = task["tests"].strip()
+        if task.get("hidden_tests"):
+            tests += ("\n### BEGIN HIDDEN TESTS\n" + task["hidden_tests"].strip()
+                      + "\n### END HIDDEN TESTS")
+        cells.append(code(tests, metadata=_meta(item_id, grade=True,
+                                                points=float(task["points"]))))
+    for index, cell in enumerate(cells):  # stable ids: regenerating changes nothing
+        cell.id = cell.metadata.get("nbgrader", {}).get("grade_id") or f"{assignment.id}-{index}"
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def write_sources(folder: Path = EXERCISES_DIR, assignments: Path = ASSIGNMENTS_DIR) -> list[Path]:
+    """Regenerate ``exercises/<id>/<id>.ipynb`` for every assignment file."""
+    written = []
+    for assignment in load_assignments(assignments).values():
+        target = folder / assignment.id / f"{assignment.id}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(build_source_notebook(assignment), target)
+        written.append(target)
+    return written

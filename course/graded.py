@@ -1,0 +1,128 @@
+"""Graded items in a released assignment: the widget without its key.
+
+The assignment notebook calls ``graded_item({...})`` with the item's public part (id,
+kind, prompt, points, options or post): never its key. The widget saves the answer on
+every change to ``answers/<id>.json`` beside the notebook and mirrors it into the
+notebook as an output, so it survives a kernel restart, a reopened notebook, and a
+submission of the ``.ipynb`` alone. The course grader scores it later, inside nbgrader,
+against keys only the instructor holds. While nbgrader executes the notebook
+(``NBGRADER_EXECUTION`` is set) nothing is written.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .answers import ANSWER_MIME, answers_in_notebook, load_answer, save_answer
+from .exercises import Feedback, Item
+from .knowledge import Post, load_knowledge
+
+__all__ = ["GradedExercise", "graded_item"]
+
+SAVED = "saved"
+
+
+class GradedExercise:
+    """Stands in for :class:`~course.practice.Exercise` in graded work: no key, no
+    feedback on correctness; ``check`` saves the answer and says so."""
+
+    graded = True
+
+    def __init__(self, item: Item, folder: Path | str = "."):
+        self.item = item
+        self.folder = Path(folder)
+        self.grading = bool(os.environ.get("NBGRADER_EXECUTION"))
+        self._handle = None
+
+    def saved_answer(self) -> Any:
+        """The last saved answer: from the answer file, else from a notebook's mirror."""
+        record = load_answer(self.folder, self.item.id)
+        if record is None:
+            record = _mirrored(self.folder, self.item.id)
+        return None if record is None else record["answer"]
+
+    def save(self, answer: Any) -> dict | None:
+        if self.grading:
+            return None
+        record = save_answer(self.folder, self.item.id, answer)
+        self._mirror(record)
+        return record
+
+    def _mirror(self, record: dict) -> None:
+        from IPython.display import display
+
+        bundle = {
+            ANSWER_MIME: record,
+            "text/markdown": f"*Answer to {self.item.id} saved at "
+                             f"{time.strftime('%H:%M:%S', time.localtime(record['saved']))}.*",
+        }
+        if self._handle is None:
+            self._handle = display(bundle, raw=True, display_id=True)
+        else:
+            self._handle.update(bundle, raw=True)
+
+    def check(self, answer: Any) -> Feedback:
+        record = self.save(answer)
+        when = time.strftime("%H:%M:%S") if record else "not saved (grading run)"
+        return Feedback(self.item.id, SAVED, 0.0, self.item.points,
+                        f"Answer saved ({when}). It is scored after you submit.")
+
+    def hint(self) -> str:
+        return "Hints are off in graded work: use the lesson notebooks to revise."
+
+
+def _mirrored(folder: Path, item_id: str) -> dict | None:
+    import json
+
+    for path in sorted(folder.glob("*.ipynb")):
+        try:
+            record = answers_in_notebook(json.loads(path.read_text(encoding="utf-8"))).get(item_id)
+        except (OSError, ValueError):
+            continue
+        if record is not None:
+            return record
+    return None
+
+
+def _public_item(spec: dict) -> Item:
+    post = None
+    if "post" in spec:
+        p = spec["post"]
+        post = Post(id=spec["id"], platform=p.get("platform"), text=p["text"], tags={},
+                    author=p.get("author", ""))
+    options = tuple(spec.get("options", ()))
+    if spec["kind"] == "critique":
+        options = load_knowledge().tag_ids
+    prompt = spec["prompt"]
+    if "number" in spec:
+        prompt = f"Question {spec['number']}. {prompt}"
+    return Item(id=spec["id"], kind=spec["kind"], prompt=prompt,
+                points=float(spec.get("points", 1)), options=options, post=post)
+
+
+def graded_item(spec: dict):
+    """Show the widget for a graded item (``spec``: its public fields) and restore any
+    saved answer. Returns the widget."""
+    from IPython.display import display
+
+    from .widgets import widget_for
+
+    exercise = GradedExercise(_public_item(spec))
+    widget = widget_for(exercise)
+    saved = exercise.saved_answer()
+    if saved is not None:
+        widget.answer = saved
+    widget.changed.append(lambda w: exercise.save(w.answer))
+    display(widget)
+    if saved is not None and not exercise.grading:
+        exercise._mirror(save_answer(exercise.folder, exercise.item.id, saved))
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        # Scored by the course grader, which replaces this cell's outputs. Without it the
+        # cell shows an error, so a grader that is not set up gives 0, never full marks.
+        print(f"{html.escape(exercise.item.id)}: scored by the course grader", file=sys.stderr)
+    return None

@@ -1,0 +1,258 @@
+"""The course's grading step inside nbgrader, and the course folder it runs in.
+
+:class:`GradeSavedAnswers` is an nbgrader preprocessor that the course's nbgrader config
+places in ``Autograde.autograde_preprocessors`` just before ``SaveAutoGrades``. It runs
+in nbgrader's own process, after the student's notebook has executed: it reads the
+answers the student saved (``answers/*.json`` and the notebook's mirror, from
+``submitted/``), scores them with :func:`course.exercises.check` against the keys in the
+course's ``keys/`` folder, and writes each graded cell's outputs: the score (which
+nbgrader records as partial credit) and per-item feedback. Whatever the student's kernel
+printed or computed in those cells is thrown away.
+
+:func:`init_course` makes a ready course folder outside the repository.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor
+from traitlets import Unicode
+
+from .answers import read_submission_answers
+from .assignments import ASSIGNMENTS_DIR, Assignment, load_assignment, write_sources
+from .errors import CourseError
+from .exercises import check
+
+__all__ = [
+    "CONFIG_TEMPLATE",
+    "ExecuteGuarded",
+    "GradeSavedAnswers",
+    "KeepGraderFeedbackOnly",
+    "LoadAnswerKey",
+    "RequestHandGrading",
+    "init_course",
+    "score_notebook",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_TEMPLATE = ROOT / "grading" / "nbgrader_config.py"
+FEEDBACK_MIME = "text/markdown"
+
+
+def score_notebook(nb: NotebookNode, assignment: Assignment, answers: dict[str, dict]) -> dict:
+    """Replace the outputs of every graded widget cell with its score and feedback.
+
+    Returns ``{item id: Feedback}``. Pure: no nbgrader, no files.
+    """
+    results = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        item = assignment.items.get(meta.get("grade_id"))
+        if item is None or cell.cell_type != "code":
+            continue
+        record = answers.get(item.id)
+        answer = None if record is None else record.get("answer")
+        if item.kind == "rewrite":
+            # Scored 0 for now; RequestHandGrading hands a real rewrite to a person.
+            cell.outputs = [*_rewrite_review(item, answer), new_output(
+                "execute_result", data={"text/plain": "0"},
+                execution_count=cell.get("execution_count"))]
+            continue
+        # Feedback explains with the course's own tag definitions, not the key's notes.
+        if item.post is not None:
+            item = replace(item, post=replace(item.post, tags=dict.fromkeys(item.post.tags, "")))
+        feedback = check(item, answer)
+        results[item.id] = feedback
+        cell.outputs = [
+            new_output("display_data", data={FEEDBACK_MIME: _feedback_markdown(feedback)}),
+            new_output("execute_result", data={"text/plain": f"{feedback.score:g}"},
+                       execution_count=cell.get("execution_count")),
+        ]
+    return results
+
+
+def _feedback_markdown(feedback) -> str:
+    lines = [f"**{feedback.status.capitalize()}** ({feedback.score:g}/{feedback.points:g}). "
+             f"{feedback.message}"]
+    lines += [f"- {d}" for d in feedback.details]
+    return "\n".join(lines)
+
+
+def _rewrite_review(item, answer) -> list:
+    from .critique import analyze
+
+    if not answer or not str(answer).strip():
+        text = "**No rewrite was saved.**"
+    else:
+        after = analyze(str(answer), item.post.platform)
+        before = analyze(item.post.text, item.post.platform)
+        lines = ["**Rewrite submitted:**", "", "> " + str(answer).replace("\n", "\n> "), "",
+                 "**The critic's view (a suggestion for the grader):** "
+                 f"original tags: {', '.join(sorted(before.tags)) or 'none'}; "
+                 f"rewrite tags: {', '.join(sorted(after.tags)) or 'none'}."]
+        lines += [f"- {after.text[e.start:e.end]!r}: {e.tag}: {e.explanation}"
+                  for e in after.evidence]
+        if item.rubric:
+            lines += ["", "**Rubric:**"] + [f"- {r}" for r in item.rubric]
+        text = "\n".join(lines)
+    return [new_output("display_data", data={FEEDBACK_MIME: text})]
+
+
+def _load_key(keys_dir: str, assignment_id: str) -> Assignment:
+    key_file = Path(keys_dir) / f"{assignment_id}.yaml"
+    if not key_file.is_file():
+        raise CourseError(f"no answer key for {assignment_id!r} at {key_file}")
+    return load_assignment(key_file)
+
+
+class ExecuteGuarded(Execute):
+    """nbgrader's Execute, except that a kernel that dies or hangs (a student's code can
+    break it) stops the run for this notebook only: every test cell that did not run is
+    marked failed, so it scores 0 with a reason, and grading goes on."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict, km=None):
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            self.log.warning("Stopped executing %s: %s", resources["nbgrader"]["student"],
+                             reason)
+            for cell in nb.cells:
+                meta = cell.metadata.get("nbgrader", {})
+                if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") \
+                        and not any(o.get("output_type") == "error" for o in cell.outputs):
+                    cell.outputs.append(new_output(
+                        "error", ename="GradingStopped",
+                        evalue=f"the notebook stopped running before this cell ({reason})",
+                        traceback=[]))
+            return nb, resources
+
+
+class LoadAnswerKey(NbGraderPreprocessor):
+    """Read the answer key before the student's code runs, so nothing it does to files
+    can change the key this notebook is graded with."""
+
+    keys_dir = Unicode("", help="Folder holding the answer keys (<assignment>.yaml).").tag(
+        config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        resources["course_answer_key"] = _load_key(self.keys_dir,
+                                                   resources["nbgrader"]["assignment"])
+        return nb, resources
+
+
+class GradeSavedAnswers(NbGraderPreprocessor):
+    """Score widget items from the answers a student saved, against instructor-only keys."""
+
+    keys_dir = Unicode(
+        "", help="Folder holding the answer keys (<assignment>.yaml). Keep it outside "
+                 "source/ and release/ so that no student ever receives it.",
+    ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        from nbgrader.coursedir import CourseDirectory
+
+        info = resources["nbgrader"]
+        assignment = resources.get("course_answer_key") or _load_key(self.keys_dir,
+                                                                    info["assignment"])
+        coursedir = CourseDirectory(config=self.config)
+        submitted = Path(coursedir.format_path(
+            coursedir.submitted_directory, info["student"], info["assignment"]))
+        answers = read_submission_answers(submitted, submitted / f"{info['notebook']}.ipynb")
+        resources["course_answer_key"] = assignment
+        resources["course_answers"] = answers
+        results = score_notebook(nb, assignment, answers)
+        self.log.info("Scored %d saved answers for %s", len(results), info["student"])
+        return nb, resources
+
+
+def rewrites_to_hand_grade(assignment: Assignment, answers: dict[str, dict]) -> list[str]:
+    """Rewrite items for which the student saved a real rewrite."""
+    out = []
+    for item in assignment.items.values():
+        record = answers.get(item.id)
+        text = str((record or {}).get("answer") or "").strip()
+        if item.kind == "rewrite" and text and text != item.post.text.strip():
+            out.append(item.id)
+    return out
+
+
+class RequestHandGrading(NbGraderPreprocessor):
+    """After ``SaveAutoGrades``: a saved rewrite has no automatic score; nbgrader lists it
+    for a person to grade, with the critic's view beside it."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        answers = resources.get("course_answers", {})
+        wanted = rewrites_to_hand_grade(resources["course_answer_key"], answers)
+        if wanted:
+            with Gradebook(info["db_url"]) as gb:
+                for item_id in wanted:
+                    grade = gb.find_grade(item_id, info["notebook"], info["assignment"],
+                                          info["student"])
+                    grade.auto_score = None
+                    grade.needs_manual_grade = True
+                gb.db.commit()
+        return nb, resources
+
+
+class KeepGraderFeedbackOnly(NbGraderPreprocessor):
+    """In feedback, show only what the grader wrote: the course grader's notes on widget
+    items, and pass / did not pass for test cells. Outputs that the student's code
+    produced (which could print anything the kernel could read) are dropped."""
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
+        if cell.cell_type != "code":
+            return cell, resources
+        meta = cell.metadata.get("nbgrader", {})
+        ours = [o for o in cell.get("outputs", [])
+                if o.get("output_type") == "display_data" and FEEDBACK_MIME in o.get("data", {})
+                and meta.get("grade")]
+        if ours:
+            cell.outputs = ours
+        elif meta.get("grade") and not meta.get("solution"):
+            score, points = meta.get("score"), meta.get("points")
+            verdict = ("Tests passed." if score is not None and points and score >= points
+                       else "Tests did not pass.")
+            cell.outputs = [new_output("stream", name="stdout", text=verdict + "\n")]
+        else:
+            cell.outputs = []
+        return cell, resources
+
+
+def init_course(*, folder: Path | str, force: bool = False) -> Path:
+    """Create a ready nbgrader course folder at ``folder`` (outside this repository).
+
+    It holds ``nbgrader_config.py``, ``source/<assignment>/`` for every assignment in
+    ``exercises/``, and ``keys/`` with the answer keys, apart from ``source/``.
+    """
+    folder = Path(folder).expanduser().resolve()
+    if folder == ROOT or ROOT in folder.parents:
+        raise CourseError(f"{folder} is inside the course repository; student data never "
+                          "lives there: choose a folder elsewhere")
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise CourseError(f"{folder} is not empty; choose a new folder (or pass --force)")
+    write_sources()  # the source notebooks always match the assignment data
+    (folder / "source").mkdir(parents=True, exist_ok=True)
+    keys = folder / "keys"
+    keys.mkdir(exist_ok=True)
+    for key_file in sorted(ASSIGNMENTS_DIR.glob("*.yaml")):
+        assignment_id = key_file.stem
+        shutil.copy2(key_file, keys / key_file.name)
+        target = folder / "source" / assignment_id
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(ROOT / "exercises" / assignment_id, target,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "answers"))
+    config = CONFIG_TEMPLATE.read_text(encoding="utf-8")
+    config = config.replace("{{keys_dir}}", str(keys)).replace("{{root}}", str(folder))
+    (folder / "nbgrader_config.py").write_text(config, encoding="utf-8")
+    return folder

@@ -1,0 +1,37 @@
+# nbgrader configuration for a course made by `python -m course grade init`.
+# `{{...}}` placeholders are filled in by `grade init`; edit the copy in your course folder.
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+c.CourseDirectory.root = r"{{root}}"
+c.CourseDirectory.course_id = "smm-course"
+
+# Score widget items from the answers students saved, inside nbgrader's own process,
+# against keys that live in keys/, never in source/ or release/.
+c.LoadAnswerKey.keys_dir = r"{{keys_dir}}"
+c.GradeSavedAnswers.keys_dir = r"{{keys_dir}}"
+c.Autograde.autograde_preprocessors = [
+    "course.grading.LoadAnswerKey",
+    "course.grading.ExecuteGuarded",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "course.grading.GradeSavedAnswers",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "course.grading.RequestHandGrading",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+# A student who deletes a graded cell gets it back (and is graded on it).
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback explains each item but never shows hidden tests, nor anything the student's
+# code printed while it was graded.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "course.grading.KeepGraderFeedbackOnly",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Answer files travel with the notebook: keep answers/ when collecting.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
