@@ -52,6 +52,31 @@ def _coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _grade_init(args: argparse.Namespace) -> int:
+    from .grading import init_course
+
+    folder = init_course(folder=args.folder, force=args.force)
+    print(f"""Course folder ready: {folder}
+  source/   the assignments (nbgrader source form, solutions included)
+  keys/     answer keys for the course grader: never copy these into source/ or release/
+Next:
+  cd {folder}
+  nbgrader generate_assignment wants      # build the student version in release/
+  nbgrader release_assignment wants       # or hand out release/wants/ your own way
+  ... students fetch, answer and submit ...
+  nbgrader collect wants && nbgrader autograde wants && nbgrader generate_feedback wants
+  jupyter lab   # then open the Formgrader to hand-grade rewrites""")
+    return 0
+
+
+def _grade_build(args: argparse.Namespace) -> int:
+    from .assignments import write_sources
+
+    for path in write_sources():
+        print(f"wrote {path}")
+    return 0
+
+
 def format_critique(critique) -> str:
     """A critique as plain text for the terminal."""
     from .knowledge import load_knowledge
@@ -93,6 +118,17 @@ def build_parser() -> argparse.ArgumentParser:
                    "pinterest (twitter means x)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     p.set_defaults(run=_critique)
+
+    grade = verbs.add_parser("grade", help="instructor tools: course folders and grading")
+    grade_verbs = grade.add_subparsers(dest="grade_verb", metavar="STEP")
+    grade_verbs.required = True
+    p = grade_verbs.add_parser("init", help="create a ready nbgrader course folder")
+    p.add_argument("folder", metavar="DIR", help="a new folder outside this repository")
+    p.add_argument("--force", action="store_true", help="use DIR even if it is not empty")
+    p.set_defaults(run=_grade_init)
+    p = grade_verbs.add_parser(
+        "build", help="regenerate exercises/ from grading/assignments/*.yaml")
+    p.set_defaults(run=_grade_build)
 
     p = verbs.add_parser(
         "coverage", help="which lesson teaches each principle and which exercises practise it",

@@ -18,6 +18,7 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
+import nbformat
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -25,7 +26,13 @@ from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Unicode
 
 from .answers import read_submission_answers
-from .assignments import ASSIGNMENTS_DIR, Assignment, load_assignment, write_sources
+from .assignments import (
+    ASSIGNMENTS_DIR,
+    Assignment,
+    build_source_notebook,
+    load_assignment,
+    load_assignments,
+)
 from .errors import CourseError
 from .exercises import check
 
@@ -231,8 +238,9 @@ class KeepGraderFeedbackOnly(NbGraderPreprocessor):
 def init_course(*, folder: Path | str, force: bool = False) -> Path:
     """Create a ready nbgrader course folder at ``folder`` (outside this repository).
 
-    It holds ``nbgrader_config.py``, ``source/<assignment>/`` for every assignment in
-    ``exercises/``, and ``keys/`` with the answer keys, apart from ``source/``.
+    It holds ``nbgrader_config.py``, ``source/<assignment>/`` built from every file in
+    ``grading/assignments/``, and ``keys/`` with those files (the answer keys), apart from
+    ``source/``.
     """
     folder = Path(folder).expanduser().resolve()
     if folder == ROOT or ROOT in folder.parents:
@@ -240,18 +248,14 @@ def init_course(*, folder: Path | str, force: bool = False) -> Path:
                           "lives there: choose a folder elsewhere")
     if folder.exists() and any(folder.iterdir()) and not force:
         raise CourseError(f"{folder} is not empty; choose a new folder (or pass --force)")
-    write_sources()  # the source notebooks always match the assignment data
-    (folder / "source").mkdir(parents=True, exist_ok=True)
+    assignments = load_assignments()  # checked before anything is written
     keys = folder / "keys"
-    keys.mkdir(exist_ok=True)
-    for key_file in sorted(ASSIGNMENTS_DIR.glob("*.yaml")):
-        assignment_id = key_file.stem
-        shutil.copy2(key_file, keys / key_file.name)
-        target = folder / "source" / assignment_id
-        if target.exists():
-            shutil.rmtree(target)
-        shutil.copytree(ROOT / "exercises" / assignment_id, target,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "answers"))
+    keys.mkdir(parents=True, exist_ok=True)
+    for assignment in assignments.values():
+        shutil.copy2(ASSIGNMENTS_DIR / f"{assignment.id}.yaml", keys / f"{assignment.id}.yaml")
+        target = folder / "source" / assignment.id
+        target.mkdir(parents=True, exist_ok=True)
+        nbformat.write(build_source_notebook(assignment), target / f"{assignment.id}.ipynb")
     config = CONFIG_TEMPLATE.read_text(encoding="utf-8")
     config = config.replace("{{keys_dir}}", str(keys)).replace("{{root}}", str(folder))
     (folder / "nbgrader_config.py").write_text(config, encoding="utf-8")
