@@ -204,6 +204,11 @@ class Lexicon:
             t: [b for k in range(1, len(t) + 1) for b in self._by_trigger.get(t[:k], ())]
             for t in triggers
         }
+        # Most trigger hits lead nowhere: one combined match rules them all out at once.
+        self._any = {
+            t: re.compile("|".join(f"(?:{c.pattern})" for c, _ in branches), FLAGS)
+            for t, branches in self._expanded.items()
+        }
         words = [t for t in triggers if t[0].isalnum()]
         others = [t for t in triggers if not t[0].isalnum()]
         self._finder = re.compile(
@@ -215,9 +220,13 @@ class Lexicon:
         low = text.translate(_LOWER)
         expanded = self._expanded
         seen: set[tuple[int, int]] = set()
+        prefilter = self._any
         for hit in self._finder.finditer(low):
             p = hit.start()
-            for compiled, index in expanded[hit.group(1) or hit.group(2)]:
+            trigger = hit.group(1) or hit.group(2)
+            if prefilter[trigger].match(text, p) is None:
+                continue
+            for compiled, index in expanded[trigger]:
                 if (index, p) not in seen:
                     m = compiled.match(text, p)
                     if m is not None and m.end() > p:
