@@ -68,7 +68,7 @@ def test_newest_record_wins_and_damage_is_skipped(tmp_path):
 
 def test_nothing_is_written_while_nbgrader_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    w, exercise = graded_widget("wants-g3", tmp_path)
+    w, _ = graded_widget("wants-g3", tmp_path)
     w.radio.value = ITEMS["wants-g3"].options[0]
     w.submit()
     assert not (tmp_path / "answers").exists()
