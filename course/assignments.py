@@ -2,10 +2,10 @@
 
 An assignment file (``grading/assignments/<id>.yaml``, instructor-only) lists items in
 the same schema as the lesson exercises, with posts written into the file, plus ``code``
-tasks graded by ordinary nbgrader tests. :func:`build_source_notebook` writes the nbgrader
-source notebook: widget items carry only their public part (never a key); code tasks
-carry their solution and hidden tests inside nbgrader's markers, which ``nbgrader
-generate_assignment`` strips before release.
+tasks graded by ordinary nbgrader tests (placed after the widget items).
+:func:`build_source_notebook` writes the nbgrader source notebook: widget items carry only
+their public part (never a key); code tasks carry their solution and hidden tests inside
+nbgrader's markers, which ``nbgrader generate_assignment`` strips before release.
 """
 
 from __future__ import annotations
@@ -69,6 +69,9 @@ def load_assignment(path: Path | str) -> Assignment:
                 raise DataError(f"{path.name}: entry {entry['id']!r}: post: graded items write "
                                 "their post into the file (bank posts ship with their labels)")
             items[entry["id"]] = build_item(entry, posts, path.name)
+    # Code tasks go last: an unanswered one raises, and "Run All" stops at the first error,
+    # so widgets placed after it would not appear.
+    order = [i for i in order if i in items] + [t["id"] for t in tasks]
     return Assignment(raw["id"], raw["title"], raw["intro"], items, tuple(tasks), tuple(order))
 
 

@@ -53,18 +53,17 @@ class GradedExercise:
         self._mirror(record)
         return record
 
-    def _mirror(self, record: dict) -> None:
+    def show_mirror(self, record: dict | None) -> None:
+        """Display the mirror output; call it while the cell runs, so the output belongs
+        to this cell. Later saves update it in place (by display id), and saving the
+        notebook writes the latest answer into the .ipynb."""
         from IPython.display import display
 
-        bundle = {
-            ANSWER_MIME: record,
-            "text/markdown": f"*Answer to {self.item.id} saved at "
-                             f"{time.strftime('%H:%M:%S', time.localtime(record['saved']))}.*",
-        }
-        if self._handle is None:
-            self._handle = display(bundle, raw=True, display_id=True)
-        else:
-            self._handle.update(bundle, raw=True)
+        self._handle = display(_bundle(self.item.id, record), raw=True, display_id=True)
+
+    def _mirror(self, record: dict) -> None:
+        if self._handle is not None:
+            self._handle.update(_bundle(self.item.id, record), raw=True)
 
     def check(self, answer: Any) -> Feedback:
         record = self.save(answer)
@@ -74,6 +73,13 @@ class GradedExercise:
 
     def hint(self) -> str:
         return "Hints are off in graded work: use the lesson notebooks to revise."
+
+
+def _bundle(item_id: str, record: dict | None) -> dict:
+    if record is None:
+        return {"text/markdown": f"*No answer to {item_id} saved yet.*"}
+    when = time.strftime("%H:%M:%S", time.localtime(record["saved"]))
+    return {ANSWER_MIME: record, "text/markdown": f"*Answer to {item_id} saved at {when}.*"}
 
 
 def _mirrored(folder: Path, item_id: str) -> dict | None:
@@ -119,8 +125,9 @@ def graded_item(spec: dict):
         widget.answer = saved
     widget.changed.append(lambda w: exercise.save(w.answer))
     display(widget)
-    if saved is not None and not exercise.grading:
-        exercise._mirror(save_answer(exercise.folder, exercise.item.id, saved))
+    if not exercise.grading:
+        record = None if saved is None else save_answer(exercise.folder, exercise.item.id, saved)
+        exercise.show_mirror(record)
     if os.environ.get("NBGRADER_EXECUTION") == "autograde":
         # Scored by the course grader, which replaces this cell's outputs. Without it the
         # cell shows an error, so a grader that is not set up gives 0, never full marks.

@@ -97,7 +97,7 @@ class ChoiceWidget(ExerciseWidget):
             for box in self.boxes:
                 box.observe(self._on_change, "value")
         else:
-            self.radio = w.RadioButtons(options=item.options, value=None,
+            self.radio = w.RadioButtons(options=item.options, value=None, description="Answer",
                                         layout=w.Layout(width="auto"))
             self.radio.observe(self._on_change, "value")
             inputs = [self.radio]

@@ -1,0 +1,215 @@
+"""The course as a person uses it: JupyterLab in headless Chromium, driven by Playwright.
+
+Needs Debian's ``chromium`` (``/usr/bin/chromium``; Playwright's own browser download is
+not used). Without it these tests skip with a message, except under ``CI=true``, where a
+missing browser fails the run. Screenshots land in ``tests/screenshots/``.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from course.answers import read_submission_answers
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+SHOTS = ROOT / "tests" / "screenshots"
+TOKEN = "course-browser-tests"
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI needs Chromium at {CHROMIUM} (apt-get install chromium)",
+                    pytrace=False)
+    pytest.skip(f"no Chromium at {CHROMIUM}: `apt-get install chromium` to run the browser "
+                "tests", allow_module_level=True)
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab started as `make lab` starts it, on a copy of the course in a temp root."""
+    from course.grading import init_course
+    from nbgrader.tests import run_nbgrader
+
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    course = init_course(folder=root / "course")
+    cwd = os.getcwd()
+    os.chdir(course)
+    try:
+        run_nbgrader(["generate_assignment", "wants", "--force"])
+    finally:
+        os.chdir(cwd)
+    student = root / "student"
+    shutil.copytree(course / "release" / "wants", student / "wants")
+    settings = root / "settings" / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port = free_port()
+    env = {**os.environ, "COURSE_PROGRESS_FILE": str(root / "progress.json"),
+           "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
+         f"--ServerApp.root_dir={root}", "--allow-root"],
+        cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start")
+    yield {"url": url, "root": root, "course": course, "student": student}
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def open_notebook(page, lab, path):
+    """Open one notebook alone, in a fresh workspace; return its panel."""
+    workspace = Path(path).stem.replace("_", "-")
+    page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{path}?reset&token={TOKEN}")
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-Cell").first.wait_for(state="visible")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           state="attached")
+    return panel
+
+
+def run_all(page):
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def exercise(panel, item_id):
+    selector = (f"button[title='Check your answer to {item_id}'], "
+                f"button[title='Save your answer to {item_id}']")
+    widget = panel.locator(".smm-exercise", has=panel.page.locator(selector))
+    widget.wait_for(state="attached")
+    return widget, widget.locator(selector)
+
+
+def save(page):
+    page.locator(".lm-MenuBar-itemLabel", has_text="File").click()
+    page.locator(".lm-Menu-itemLabel", has_text="Save Notebook").first.click()
+
+
+def shot(page, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def test_start_page_then_a_lesson_self_check(page, lab):
+    panel = open_notebook(page, lab, "notebooks/00_start.ipynb")
+    run_all(page)
+    panel.locator(".smm-progress").wait_for(state="visible")
+    assert panel.locator(".smm-progress").inner_text().count("/") >= 5
+    shot(page, "start-page")
+
+    panel = open_notebook(page, lab, "notebooks/01_five_wants.ipynb")
+    run_all(page)
+    widget, check = exercise(panel, "wants-q1")
+    widget.scroll_into_view_if_needed()
+    from course.exercises import load_items
+
+    item = load_items()["wants-q1"]
+    wrong = next(o for o in item.options if o != item.key)
+    widget.get_by_label(wrong, exact=True).check()
+    check.click()
+    feedback = widget.locator(".smm-feedback")
+    feedback.wait_for(state="visible")
+    assert "Wrong" in feedback.inner_text()
+    widget.get_by_label(item.key, exact=True).check()
+    check.click()
+    widget.locator(".smm-feedback.smm-correct").wait_for(state="visible")
+    assert "Correct" in widget.locator(".smm-feedback").inner_text()
+    assert panel.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                         ).count() == 0
+    shot(page, "lesson-self-check")
+
+
+def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
+    panel = open_notebook(page, lab, "student/wants/wants.ipynb")
+    run_all(page)
+    widget, _ = exercise(panel, "wants-g1")
+    widget.scroll_into_view_if_needed()
+    widget.get_by_label("Hard sell", exact=True).check()
+    widget.get_by_label("Spam", exact=True).check()
+    rewrite, _ = exercise(panel, "wants-g6")
+    rewrite.scroll_into_view_if_needed()
+    box = rewrite.locator("textarea")
+    box.fill("What's one habit you want to build this year? Tell us below.")
+    rewrite.locator(".smm-changes", has_text="fixed: Hard sell").wait_for(state="visible")
+    assert rewrite.locator("mark").count() > 0
+    shot(page, "assignment-rewrite")
+    save(page)
+    notebook_file = lab["student"] / "wants" / "wants.ipynb"
+    deadline = time.time() + 30
+    while "application/vnd.smm-course.answer+json" not in notebook_file.read_text():
+        assert time.time() < deadline, "the saved notebook carries no answers"
+        time.sleep(0.5)
+
+    answers = lab["student"] / "wants" / "answers"
+    saved = json.loads((answers / "wants-g1.json").read_text())
+    assert sorted(saved["answer"]) == ["hard-sell", "spam"]
+    assert json.loads((answers / "wants-g6.json").read_text())["answer"].startswith("What's one")
+    mirrored = read_submission_answers(lab["student"] / "nowhere", notebook_file)
+    assert sorted(mirrored["wants-g1"]["answer"]) == ["hard-sell", "spam"]
+
+    page.reload()
+    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+    panel.locator(".jp-Cell").first.wait_for(state="visible")
+    run_all(page)
+    widget, _ = exercise(panel, "wants-g1")
+    widget.scroll_into_view_if_needed()
+    assert widget.get_by_label("Hard sell", exact=True).is_checked()
+    assert widget.get_by_label("Spam", exact=True).is_checked()
+    assert not widget.get_by_label("Caring", exact=True).is_checked()
+    shot(page, "assignment-restored")
+
+
+def test_instructor_sees_the_assignment_in_formgrader(page, lab):
+    page.goto(f"{lab['url']}/formgrader?token={TOKEN}")
+    page.wait_for_selector("text=wants", timeout=60_000)
+    shot(page, "formgrader")
