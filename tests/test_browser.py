@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from course.answers import read_submission_answers
+
+from conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SHOTS = ROOT / "tests" / "screenshots"
@@ -43,8 +44,9 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab started as `make lab` starts it, on a copy of the course in a temp root."""
-    from course.grading import init_course
     from nbgrader.tests import run_nbgrader
+
+    from course.grading import init_course
 
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
