@@ -251,6 +251,7 @@ def init_course(*, folder: Path | str, force: bool = False) -> Path:
     assignments = load_assignments()  # checked before anything is written
     keys = folder / "keys"
     keys.mkdir(parents=True, exist_ok=True)
+    (folder / "exchange").mkdir(exist_ok=True)
     for assignment in assignments.values():
         shutil.copy2(ASSIGNMENTS_DIR / f"{assignment.id}.yaml", keys / f"{assignment.id}.yaml")
         target = folder / "source" / assignment.id

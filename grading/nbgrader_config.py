@@ -4,6 +4,9 @@ c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 c.CourseDirectory.root = r"{{root}}"
 c.CourseDirectory.course_id = "smm-course"
+# Where release / fetch / submit / collect meet. A folder inside the course suits one
+# machine; on a shared server, point it at a folder every student can write to.
+c.Exchange.root = r"{{root}}/exchange"
 
 # Score widget items from the answers students saved, inside nbgrader's own process,
 # against keys that live in keys/, never in source/ or release/.

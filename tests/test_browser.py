@@ -214,4 +214,5 @@ def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
 def test_instructor_sees_the_assignment_in_formgrader(page, lab):
     page.goto(f"{lab['url']}/formgrader?token={TOKEN}")
     page.wait_for_selector("text=wants", timeout=60_000)
+    assert page.locator(".alert-warning, .alert-danger").filter(has_text="exchange").count() == 0
     shot(page, "formgrader")
