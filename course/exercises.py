@@ -9,7 +9,9 @@ Kinds and the answers they take:
 
 - ``single``: one option (its text); ``multiple``: a collection of option texts;
 - ``critique``: a collection of tag ids the learner thinks the post carries;
-- ``rewrite``: the learner's rewrite of the item's post (text);
+- ``rewrite``: the learner's rewrite of the item's post (text), scored by the critic: half
+  the points in proportion to the original's problem tags it clears (none if it adds a
+  problem), half for showing any strength;
 - ``numeric``: a number (or text that parses as one).
 
 Partial credit for ``multiple`` and ``critique``: ``max(0, (right - wrong) / keyed)``
@@ -207,8 +209,8 @@ def _check_rewrite(item: Item, answer: Any) -> Feedback:
     status = _status(fraction)
     message = ("Your rewrite has no problems left and gives the reader something."
                if status == CORRECT else
-               "Credit: half for clearing every problem the original had, half for "
-               "a strength (a real question, value, care, community...).")
+               "Credit: half in proportion to the original's problems you cleared (none if "
+               "you add a new one), half for a strength (a real question, value, care...).")
     return Feedback(item.id, status, round(item.points * fraction, 4), item.points, message,
                     tuple(details))
 
