@@ -37,7 +37,10 @@ def main() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["COURSE_PROGRESS_FILE"] = str(Path(tmp) / "progress.json")
-        empty = nbformat.v4.new_notebook()
+        # One empty cell: kernel start and shutdown, nothing else.
+        empty = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+        empty.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                        "language": "python"}
         base = statistics.median(run(nbformat.from_dict(empty)) for _ in range(args.repeat))
         print(f"{'empty notebook (kernel start)':34} {base:6.2f} s   1.00x")
         for lesson in load_lessons():

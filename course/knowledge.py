@@ -30,6 +30,7 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def load_yaml(path: Path | str, schema_name: str | None = None) -> Any:
     except UnicodeDecodeError:
         raise DataError(f"{name}: not UTF-8 text") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

@@ -205,15 +205,19 @@ class Lexicon:
             for t in triggers
         }
         # Most trigger hits lead nowhere: one combined match rules them all out at once.
-        self._any = {
-            t: re.compile("|".join(f"(?:{c.pattern})" for c, _ in branches), FLAGS)
-            for t, branches in self._expanded.items()
-        }
+        # Compiled on first use, as most triggers never occur.
+        self._any: dict[str, re.Pattern] = {}
         words = [t for t in triggers if t[0].isalnum()]
         others = [t for t in triggers if not t[0].isalnum()]
         self._finder = re.compile(
             rf"(?<![^\W_])(?=({_trie_regex(words)}))|(?=({_trie_regex(others)}))"
         )
+
+    def _combine(self, trigger: str) -> re.Pattern:
+        branches = self._expanded[trigger]
+        combined = re.compile("|".join(f"(?:{c.pattern})" for c, _ in branches), FLAGS)
+        self._any[trigger] = combined
+        return combined
 
     def find(self, text: str) -> Iterator[Match]:
         """Every match of every rule, each (rule, start) once, in no particular order."""
@@ -224,7 +228,8 @@ class Lexicon:
         for hit in self._finder.finditer(low):
             p = hit.start()
             trigger = hit.group(1) or hit.group(2)
-            if prefilter[trigger].match(text, p) is None:
+            combined = prefilter.get(trigger) or self._combine(trigger)
+            if combined.match(text, p) is None:
                 continue
             for compiled, index in expanded[trigger]:
                 if (index, p) not in seen:
