@@ -120,8 +120,18 @@ def open_notebook(page, lab, path):
 
 
 def run_all(page):
+    """Run every cell and wait until the run has finished."""
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(
+        """() => {
+            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+            // Started (the first cell is numbered) and finished (no cell waiting with *);
+            // "Run All" stops at an error, so later cells may stay unnumbered.
+            return prompts.length > 0 && /\\[\\d+\\]/.test(prompts[0].textContent)
+                && prompts.every(p => !p.textContent.includes('*'));
+        }""", timeout=120_000)
 
 
 def exercise(panel, item_id):
