@@ -274,3 +274,20 @@ def test_grade_init_refuses_the_repository_and_non_empty_folders(tmp_path):
     with pytest.raises(CourseError, match="not empty"):
         init_course(folder=tmp_path / "x")
     assert (tmp_path / "x" / "file").read_text() == "keep me"
+
+
+def test_every_released_assignment_scores_zero_untouched(tmp_path, monkeypatch):
+    """Widget items with no saved answer score 0, and every code task's test fails."""
+    from course.grading import score_notebook
+
+    course = init_course(folder=tmp_path / "course")
+    monkeypatch.chdir(course)
+    for assignment in load_assignments().values():
+        run_nbgrader(["generate_assignment", assignment.id, "--force"])
+        released = course / "release" / assignment.id / f"{assignment.id}.ipynb"
+        nb = nbformat.read(released, as_version=4)
+        results = score_notebook(nb, assignment, answers={})
+        assert {i for i, k in assignment.items.items() if k.kind != "rewrite"} == set(results)
+        assert all(f.score == 0 for f in results.values()), assignment.id
+        out = run_nbgrader(["validate", str(released)], stdout=True)
+        assert "VALIDATION FAILED" in out, assignment.id
