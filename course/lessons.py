@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import html
 from dataclasses import dataclass
-from pathlib import Path
 
 from .cards import Card, critique_card, principle_card
 from .critique import analyze
@@ -67,7 +66,7 @@ def critique(text: str, platform: str | None = None) -> Card:
     return critique_card(analyze(text, platform))
 
 
-def show_progress(store: ProgressStore | None = None, notebooks: Path | None = None) -> Card:
+def show_progress(store: ProgressStore | None = None) -> Card:
     """Done / to do per lesson, the principles you keep missing, and where to go next."""
     store = store or ProgressStore()
     progress = {p.lesson: p for p in store.by_lesson(load_items())}
