@@ -123,8 +123,10 @@ def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
             item = assignment.items[item_id]
             spec = json.dumps({"number": number, **public_spec(item)}, ensure_ascii=False,
                               indent=1)
+            meta = _meta(item_id, grade=True, points=item.points)
+            meta["jupyter"] = {"source_hidden": True}  # students see the widget, not its spec
             cells.append(code(f"from course.graded import graded_item\n\ngraded_item({spec})",
-                              metadata=_meta(item_id, grade=True, points=item.points)))
+                              metadata=meta))
             continue
         task = tasks[item_id]
         cells.append(md(f"## Question {number}\n\n{task['prompt'].strip()}"))

@@ -127,9 +127,9 @@ def run_all(page):
         """() => {
             const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
             const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            // Started (the first cell is numbered) and finished (no cell waiting with *);
+            // Started (a cell is numbered) and finished (no cell waiting with *);
             // "Run All" stops at an error, so later cells may stay unnumbered.
-            return prompts.length > 0 && /\\[\\d+\\]/.test(prompts[0].textContent)
+            return prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
                 && prompts.every(p => !p.textContent.includes('*'));
         }""", timeout=120_000)
 
