@@ -111,7 +111,7 @@ def principle_card(principle_id: str) -> Card:
     """A principle with its source article, summary, notes and do / don't examples."""
     kb = load_knowledge()
     p = kb.principles[principle_id]
-    article = kb.articles[p.article]
+    article = kb.article_of(principle_id)
 
     def items(xs):
         return "".join(f"<li>{html.escape(x)}</li>" for x in xs)

@@ -116,7 +116,7 @@ def _principle_note(principle_ids: Collection[str]) -> str:
     names = []
     for pid in principle_ids:
         p = kb.principles[pid]
-        names.append(f"{p.name} ({kb.articles[p.article].title})")
+        names.append(f"{p.name} ({kb.article_of(pid).title})")
     return "; ".join(names)
 
 
