@@ -69,6 +69,40 @@ Next:
     return 0
 
 
+def _grade_run(args: argparse.Namespace) -> int:
+    from .pipeline import grade_run
+
+    summary = grade_run(course_dir=args.course, assignment=args.assignment,
+                        workers=args.workers, unsafe=args.unsafe, force=args.force,
+                        timeout=args.timeout, progress=not args.quiet)
+    print(format_run_summary(summary))
+    return 0
+
+
+def format_run_summary(summary) -> str:
+    """What a grading run did, for the instructor's terminal."""
+    n = len(summary.outcomes)
+    lines = []
+    if summary.collected:
+        lines.append("Collected new submissions from the exchange.")
+    if not summary.sandboxed:
+        lines.append("WARNING: graded WITHOUT a sandbox (--unsafe): students' code ran "
+                     "with your rights.")
+    lines.append(f"Graded {n} submission{'s' * (n != 1)} of {summary.assignment} in "
+                 f"{summary.seconds:.1f} s with {summary.workers} worker(s); "
+                 f"{len(summary.already_graded)} already graded.")
+    troubled = [o for o in summary.outcomes if o.problems]
+    if troubled:
+        lines.append(f"{len(troubled)} had problems (zero for the items affected):")
+        lines += [f"  {o.student}: {p}" for o in troubled for p in o.problems]
+    hand = [o for o in summary.outcomes if o.hand_grading]
+    if hand:
+        lines.append(f"{len(hand)} wait for hand grading (open the Formgrader): "
+                     + ", ".join(o.student for o in hand[:10]) + (" ..." * (len(hand) > 10)))
+    lines.append("Next: python -m course grade report")
+    return "\n".join(lines)
+
+
 def _grade_build(args: argparse.Namespace) -> int:
     from .assignments import write_sources
 
@@ -127,6 +161,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="use DIR even if it is not empty")
     p.set_defaults(run=_grade_init)
     p = grade_verbs.add_parser(
+        "run", help="collect, autograde (in parallel, sandboxed) and write feedback",
+        description="Grade every submission of ASSIGNMENT in a course folder: collect from "
+                    "the exchange, autograde in parallel worker processes with each kernel "
+                    "in a bubblewrap sandbox, and generate feedback. Run it again after an "
+                    "interruption: it grades only what is missing.")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--course", default=".", metavar="DIR",
+                   help="the course folder (default: the current folder)")
+    p.add_argument("--workers", type=int, metavar="N", help="grading processes (default: "
+                   "one per CPU)")
+    p.add_argument("--timeout", type=int, metavar="SECONDS",
+                   help="longest a cell may run before it is interrupted (default 30)")
+    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--unsafe", action="store_true",
+                   help="grade without a sandbox where bubblewrap cannot run (students' "
+                        "code then runs with your rights)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_grade_run)
+    p = grade_verbs.add_parser(
         "build", help="regenerate exercises/ from grading/assignments/*.yaml")
     p.set_defaults(run=_grade_build)
 
@@ -146,7 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"course: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("course: interrupted; nothing was written", file=sys.stderr)
+        print("course: interrupted (files are written whole or not at all; `grade run` resumes where it stopped)", file=sys.stderr)
         return 130
 
 

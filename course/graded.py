@@ -113,7 +113,16 @@ def _public_item(spec: dict) -> Item:
 
 def graded_item(spec: dict):
     """Show the widget for a graded item (``spec``: its public fields) and restore any
-    saved answer. Returns the widget."""
+    saved answer. Returns the widget.
+
+    While nbgrader autogrades, it shows nothing: the course grader scores the item from
+    the saved answers and replaces this cell's outputs. Without that grader the cell
+    shows an error, so a grader that is not set up gives 0, never full marks.
+    """
+    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+        print(f"{html.escape(str(spec.get('id')))}: scored by the course grader",
+              file=sys.stderr)
+        return None
     from IPython.display import display
 
     from .widgets import widget_for
@@ -128,8 +137,4 @@ def graded_item(spec: dict):
     if not exercise.grading:
         record = None if saved is None else save_answer(exercise.folder, exercise.item.id, saved)
         exercise.show_mirror(record)
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
-        # Scored by the course grader, which replaces this cell's outputs. Without it the
-        # cell shows an error, so a grader that is not set up gives 0, never full marks.
-        print(f"{html.escape(exercise.item.id)}: scored by the course grader", file=sys.stderr)
     return None

@@ -14,16 +14,18 @@ printed or computed in those cells is thrown away.
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import nbformat
+from jupyter_core.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
-from traitlets import Unicode
+from traitlets import Float, Unicode
 
 from .answers import read_submission_answers
 from .assignments import (
@@ -38,11 +40,13 @@ from .exercises import check
 
 __all__ = [
     "CONFIG_TEMPLATE",
+    "STOPPED",
     "ExecuteGuarded",
     "GradeSavedAnswers",
     "KeepGraderFeedbackOnly",
     "LoadAnswerKey",
     "RequestHandGrading",
+    "grading_notes",
     "init_course",
     "score_notebook",
 ]
@@ -119,26 +123,89 @@ def _load_key(keys_dir: str, assignment_id: str) -> Assignment:
 
 
 class ExecuteGuarded(Execute):
-    """nbgrader's Execute, except that a kernel that dies or hangs (a student's code can
-    break it) stops the run for this notebook only: every test cell that did not run is
-    marked failed, so it scores 0 with a reason, and grading goes on."""
+    """nbgrader's Execute, hardened against what a student's code can do to a run.
+
+    - A cell that runs past ``timeout`` or prints more than ``max_output_mb`` is
+      interrupted; the notebook goes on with the next cell.
+    - A kernel that dies or hangs stops this notebook only: every test cell that did not
+      run is marked failed, and grading goes on.
+    Each of these leaves an error output named :data:`STOPPED` saying what happened, which
+    the grading pipeline reports to the instructor.
+    """
+
+    max_output_mb = Float(
+        8.0, help="Output a cell may print, in MiB; past it the cell is interrupted and "
+                  "the rest of its output dropped.").tag(config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict, km=None):
+        self._printed: dict[int, int] = {}
+        self._notes: dict[int, str] = {}
         try:
             return super().preprocess(nb, resources, km=km)
         except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
-            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            reason = _stop_reason(exc)
             self.log.warning("Stopped executing %s: %s", resources["nbgrader"]["student"],
                              reason)
             for cell in nb.cells:
                 meta = cell.metadata.get("nbgrader", {})
                 if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") \
                         and not any(o.get("output_type") == "error" for o in cell.outputs):
-                    cell.outputs.append(new_output(
-                        "error", ename="GradingStopped",
-                        evalue=f"the notebook stopped running before this cell ({reason})",
-                        traceback=[]))
+                    cell.outputs.append(_stopped(
+                        f"the notebook stopped running before this cell: {reason}"))
             return nb, resources
+        finally:
+            for index, note in self._notes.items():
+                nb.cells[index].outputs.append(_stopped(note))
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        size = len(content.get("text", "")) + sum(len(str(v)) for v in
+                                                  content.get("data", {}).values())
+        printed = self._printed.get(cell_index, 0) + size
+        self._printed[cell_index] = printed
+        limit = self.max_output_mb * 2**20
+        if printed <= limit:
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index not in self._notes:
+            self._notes[cell_index] = (
+                f"cell {cell_index + 1} printed more than {self.max_output_mb:g} MiB: it was "
+                "interrupted and the rest of its output dropped")
+            self._interrupt = asyncio.ensure_future(ensure_async(self.km.interrupt_kernel()))
+        return None
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        index = next((i for i, c in enumerate(self.nb.cells) if c is cell), None)
+        if index is not None:
+            self._notes.setdefault(index, f"cell {index + 1} ran longer than {timeout} s: it "
+                                          "was interrupted")
+        return await super()._async_handle_timeout(timeout, cell)
+
+
+#: The error name of the notes :class:`ExecuteGuarded` leaves in a graded notebook.
+STOPPED = "GradingStopped"
+
+
+def _stopped(note: str) -> NotebookNode:
+    return new_output("error", ename=STOPPED, evalue=note, traceback=[f"{STOPPED}: {note}"])
+
+
+def _stop_reason(exc: Exception) -> str:
+    if isinstance(exc, DeadKernelError) or "died" in str(exc):
+        return ("the kernel died (a crash, or a sandbox limit on CPU time, processes or "
+                "file size)")
+    if isinstance(exc, CellTimeoutError):
+        return "the kernel stopped answering"
+    return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+
+
+def grading_notes(nb: NotebookNode) -> list[str]:
+    """The notes :class:`ExecuteGuarded` left in a graded notebook, once each."""
+    notes = [o.get("evalue", "") for c in nb.cells if c.cell_type == "code"
+             for o in c.get("outputs", []) if o.get("ename") == STOPPED]
+    notes += [f"cell {i + 1} ran out of memory (MemoryError)" for i, c in enumerate(nb.cells)
+              if c.cell_type == "code"
+              and any(o.get("ename") == "MemoryError" for o in c.get("outputs", []))]
+    return list(dict.fromkeys(notes))
 
 
 class LoadAnswerKey(NbGraderPreprocessor):

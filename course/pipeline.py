@@ -1,0 +1,359 @@
+"""``python -m course grade run``: from submissions to grades and feedback, in parallel.
+
+The run is a list of small steps::
+
+    check the course -> check the sandbox -> collect -> plan -> grade each submission
+    (in worker processes: stage, autograde, feedback) -> merge into the gradebook
+
+Each submission is graded by nbgrader's own ``Autograde`` and ``GenerateFeedback``
+converters, with the course's nbgrader config, in a worker process, into a private copy
+of the gradebook (:mod:`course.gradebooks`); the main process merges each finished
+submission into ``gradebook.db`` in one transaction, so the gradebook has one writer
+however many workers run. A submission counts as done once it is merged: interrupt a run
+and start it again, and it grades only what is missing.
+
+Before grading, a worker copies the submission to a staging folder (the collected files
+are never changed; links are dropped), and a notebook that is missing or cannot be read
+is replaced there by the released one, so the answers the student saved in ``answers/``
+still count and the code tasks score 0. What went wrong is written to
+``grade-runs/<assignment>/<student>.json`` for the instructor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
+
+from .batch import write_atomically
+from .errors import CourseError
+from .gradebooks import graded_students, make_template, merge_submission, worker_copy
+
+__all__ = ["Outcome", "RunSummary", "course_config", "grade_run"]
+
+RUNS_DIR = "grade-runs"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What grading one submission gave."""
+
+    student: str
+    assignment: str
+    score: float
+    max_score: float
+    problems: tuple[str, ...] = ()
+    hand_grading: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+
+@dataclass
+class RunSummary:
+    assignment: str
+    workers: int
+    sandboxed: bool
+    collected: bool = False
+    already_graded: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def course_config(course_dir: Path) -> Config:
+    """The course's nbgrader configuration, rooted at ``course_dir``."""
+    path = course_dir / "nbgrader_config.py"
+    if not path.is_file():
+        raise CourseError(f"{course_dir} is not a course folder (no nbgrader_config.py): "
+                          "make one with `python -m course grade init DIR`")
+    config = PyFileConfigLoader(path.name, path=str(course_dir)).load_config()
+    config.CourseDirectory.root = str(course_dir)
+    return config
+
+
+def grade_run(*, course_dir: Path | str, assignment: str, workers: int | None = None,
+              unsafe: bool = False, force: bool = False, timeout: int | None = None,
+              progress: bool = True) -> RunSummary:
+    """Collect, autograde and give feedback on every submission of ``assignment``.
+
+    ``workers`` processes grade in parallel (default: one per CPU). Each grading kernel
+    runs in a bubblewrap sandbox; where that is impossible, the run stops with a reason
+    unless ``unsafe`` is true. ``force`` regrades submissions already graded. ``timeout``
+    caps each cell's run time in seconds (default: the course config's, 30).
+    """
+    started = time.perf_counter()
+    course_dir = Path(course_dir).expanduser().resolve()
+    config = course_config(course_dir)
+    if timeout is not None:
+        config.ExecuteGuarded.timeout = timeout
+    sandboxed = _check_sandbox(config, unsafe=unsafe)
+    notebooks = _assignment_notebooks(course_dir, config, assignment)
+    summary = RunSummary(assignment=assignment, workers=0, sandboxed=sandboxed)
+    summary.collected = _collect(course_dir, config, assignment)
+    todo, summary.already_graded = _plan(course_dir, assignment, force=force)
+    if todo:
+        work = course_dir / RUNS_DIR / "_work" / assignment
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        setup = _WorkerSetup(
+            course_dir=course_dir, assignment=assignment, notebooks=notebooks, work=work,
+            config=config, template=make_template(gradebook=course_dir / "gradebook.db",
+                                                  template=work / "template.db"))
+        summary.workers = min(workers or os.cpu_count() or 1, len(todo))
+        for outcome in _grade_all(setup, todo, workers=summary.workers, progress=progress):
+            summary.outcomes.append(outcome)
+        shutil.rmtree(work, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            work.parent.rmdir()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# --- steps in the main process ----------------------------------------------------------
+
+def _check_sandbox(config: Config, *, unsafe: bool) -> bool:
+    from .sandbox import sandbox_problem
+
+    if unsafe:
+        return False
+    problem = sandbox_problem()
+    if problem:
+        raise CourseError(f"cannot sandbox students' code: {problem}. Fix that, or pass "
+                          "--unsafe to grade without a sandbox (their code then runs with "
+                          "your rights)")
+    config.ExecuteGuarded.kernel_manager_class = "course.sandbox.SandboxedKernelManager"
+    return True
+
+
+def _assignment_notebooks(course_dir: Path, config: Config, assignment: str) -> list[str]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    hint = f"run `nbgrader generate_assignment {assignment}` in {course_dir} first"
+    if not (course_dir / "gradebook.db").is_file():
+        raise CourseError(f"no gradebook in {course_dir}: {hint}")
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gb:
+        try:
+            names = [nb.name for nb in gb.find_assignment(assignment).notebooks]
+        except MissingEntry:
+            raise CourseError(f"assignment {assignment!r} is not in the gradebook: {hint}"
+                              ) from None
+    release = course_dir / "release" / assignment
+    missing = [n for n in names if not (release / f"{n}.ipynb").is_file()]
+    if missing:
+        raise CourseError(f"{release} lacks {', '.join(missing)}.ipynb: {hint}")
+    if not (course_dir / "keys" / f"{assignment}.yaml").is_file():
+        raise CourseError(f"no answer key {course_dir / 'keys' / assignment}.yaml")
+    return names
+
+
+def _collect(course_dir: Path, config: Config, assignment: str) -> bool:
+    """Run nbgrader's collect when the exchange holds submissions of ``assignment``."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    root = config.Exchange.get("root", "/srv/nbgrader/exchange")
+    course_id = config.CourseDirectory.get("course_id", "")
+    inbound = Path(root) / course_id / "inbound"
+    if not inbound.is_dir() or not any(inbound.glob(f"*+{assignment}+*")):
+        return False
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    result = api.collect(assignment)
+    if not result["success"]:
+        last = (result.get("error") or result.get("log") or "").strip().splitlines()
+        raise CourseError(f"collect failed: {last[-1] if last else 'no message'}")
+    return True
+
+
+def _plan(course_dir: Path, assignment: str, *, force: bool) -> tuple[list[str], list[str]]:
+    """(students to grade, students already graded)."""
+    submitted = sorted(p.parent.name for p in (course_dir / "submitted").glob(f"*/{assignment}")
+                       if p.is_dir())
+    if not submitted:
+        raise CourseError(f"no submissions of {assignment!r} in {course_dir / 'submitted'}")
+    if force:
+        return submitted, []
+    recorded = graded_students(gradebook=course_dir / "gradebook.db", assignment=assignment)
+    done = [s for s in submitted if s in recorded and not _newer(course_dir, s, assignment)]
+    return [s for s in submitted if s not in done], done
+
+
+def _newer(course_dir: Path, student: str, assignment: str) -> bool:
+    """Whether the submission is newer than its graded copy (or there is no graded copy)."""
+    graded = course_dir / "autograded" / student / assignment
+    if not graded.is_dir():
+        return True
+    stamp = "timestamp.txt"
+    new, old = (course_dir / "submitted" / student / assignment / stamp), graded / stamp
+    if new.is_file() and old.is_file():
+        return new.read_text().strip() > old.read_text().strip()
+    return False
+
+
+def _grade_all(setup: _WorkerSetup, todo: list[str], *, workers: int, progress: bool):
+    """Grade ``todo`` in ``workers`` processes; merge and record each as it finishes."""
+    from tqdm import tqdm
+
+    gradebook = setup.course_dir / "gradebook.db"
+    slots = multiprocessing.get_context("fork").SimpleQueue()
+    for slot in range(workers):
+        slots.put(slot)
+    pool = multiprocessing.get_context("fork").Pool(
+        workers, initializer=_start_worker, initargs=(setup, slots))
+    bar = tqdm(total=len(todo), desc=f"grading {setup.assignment}", unit="submission",
+               file=sys.stderr, disable=not progress, mininterval=0.5)
+    try:
+        for outcome in pool.imap_unordered(_grade_one, todo):
+            worker_db = setup.work / f"{outcome.student}.db"
+            merge_submission(gradebook=gradebook, worker=worker_db,
+                             assignment=setup.assignment, student=outcome.student)
+            _record(setup.course_dir, outcome)
+            worker_db.unlink(missing_ok=True)
+            shutil.rmtree(setup.work / "staging" / outcome.student, ignore_errors=True)
+            bar.update()
+            yield outcome
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        bar.close()
+        pool.join()
+
+
+def _record(course_dir: Path, outcome: Outcome) -> None:
+    folder = course_dir / RUNS_DIR / outcome.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    record = {**asdict(outcome), "graded_at": time.strftime("%Y-%m-%d %H:%M:%S")}
+    write_atomically(folder / f"{outcome.student}.json",
+                     lambda f: json.dump(record, f, indent=1))
+
+
+# --- the worker processes ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _WorkerSetup:
+    course_dir: Path
+    assignment: str
+    notebooks: list[str]
+    work: Path
+    config: Config
+    template: Path
+
+
+_setup: _WorkerSetup | None = None
+
+
+def _start_worker(setup: _WorkerSetup, slots) -> None:
+    """Pool initializer: the main process alone handles Ctrl+C; each worker gets its own
+    sandbox user id; nbgrader's log goes to a file, not over the progress bar."""
+    global _setup
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    slot = slots.get()
+    config = copy.deepcopy(setup.config)
+    base = config.SandboxedKernelManager.get("kernel_uid", 61000)
+    config.SandboxedKernelManager.kernel_uid = base + slot
+    config.ExecuteGuarded.shutdown_kernel = "immediate"
+    _setup = _WorkerSetup(**{**setup.__dict__, "config": config})
+    handler = logging.FileHandler(setup.work.parent.parent / f"{setup.assignment}.log")
+    handler.setFormatter(logging.Formatter(f"%(asctime)s [{slot}] %(levelname)s %(message)s"))
+    for name in ("traitlets", "nbgrader"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+        logger.setLevel(logging.INFO)
+
+
+def _grade_one(student: str) -> Outcome:
+    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    from .grading import grading_notes
+
+    setup = _setup
+    started = time.perf_counter()
+    staging = setup.work / "staging"
+    problems = _stage(setup, student, staging / student / setup.assignment)
+    config = copy.deepcopy(setup.config)
+    config.CourseDirectory.submitted_directory = str(staging)
+    config.CourseDirectory.db_url = worker_copy(template=setup.template,
+                                                target=setup.work / f"{student}.db")
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id, coursedir.student_id = setup.assignment, student
+    for step, converter in (("autograde", Autograde), ("feedback", GenerateFeedback)):
+        app = converter(coursedir=coursedir, config=config)
+        app.force = True
+        result = capture_log(app)
+        if not result["success"]:
+            lines = (result.get("error") or result.get("log") or "").strip().splitlines()
+            problems.append(f"{step} failed: {lines[-1] if lines else 'no message'}")
+            break
+    graded = setup.course_dir / "autograded" / student / setup.assignment
+    for name in setup.notebooks:
+        try:
+            problems += grading_notes(nbformat.read(graded / f"{name}.ipynb", as_version=4))
+        except (OSError, ValueError):
+            pass
+    with Gradebook(config.CourseDirectory.db_url) as gb:
+        try:
+            submission = gb.find_submission(setup.assignment, student)
+        except MissingEntry:  # nbgrader stopped before recording it: zero, with the reason
+            submission = gb.update_or_create_submission(setup.assignment, student)
+        hand = tuple(g.name for nb in submission.notebooks for g in nb.grades
+                     if g.needs_manual_grade)
+        return Outcome(student=student, assignment=setup.assignment,
+                       score=float(submission.score), max_score=float(submission.max_score),
+                       problems=tuple(problems), hand_grading=hand,
+                       seconds=round(time.perf_counter() - started, 3))
+
+
+def _stage(setup: _WorkerSetup, student: str, staged: Path) -> list[str]:
+    """Copy the submission to ``staged``, without links, and put the released notebook
+    where one is missing or unreadable. Returns what was wrong."""
+    problems = []
+    shutil.rmtree(staged, ignore_errors=True)
+    links: list[str] = []
+
+    def skip_links(folder, names):
+        found = [n for n in names if os.path.islink(os.path.join(folder, n))]
+        links.extend(found)
+        return found
+
+    shutil.copytree(setup.course_dir / "submitted" / student / setup.assignment, staged,
+                    ignore=skip_links)
+    if links:
+        problems.append(f"links are not graded and were left out: {', '.join(sorted(links))}")
+    for name in setup.notebooks:
+        path = staged / f"{name}.ipynb"
+        why = _unreadable(path)
+        if why:
+            if path.exists():
+                path.rename(path.with_suffix(".ipynb.unreadable"))
+            shutil.copyfile(setup.course_dir / "release" / setup.assignment / f"{name}.ipynb",
+                            path)
+            problems.append(f"{why}: graded as the released notebook, with the answers "
+                            "saved in answers/; its code tasks score 0")
+    return problems
+
+
+def _unreadable(path: Path) -> str | None:
+    if not path.is_file():
+        return f"no {path.name} in the submission"
+    try:
+        nbformat.validate(nbformat.read(path, as_version=4))
+    except Exception as exc:  # noqa: BLE001 - any failure to read means the same here
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"{path.name} could not be read ({first[:120]})"
+    return None
