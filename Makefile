@@ -7,7 +7,7 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told to (containers and CI machines often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint bench clean
+.PHONY: install lab test lint bench demo clean
 
 install: $(STAMP)
 
@@ -30,6 +30,11 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/critique.py
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python bench/autograde.py
+
+# An instructor's whole job on a made-up class: build, simulate, grade, report.
+demo: install
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m course grade demo
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

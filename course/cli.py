@@ -64,7 +64,8 @@ Next:
   nbgrader generate_assignment wants      # build the student version in release/
   nbgrader release_assignment wants       # or hand out release/wants/ your own way
   ... students fetch, answer and submit ...
-  nbgrader collect wants && nbgrader autograde wants && nbgrader generate_feedback wants
+  python -m course grade run wants        # collect, autograde (parallel, sandboxed), feedback
+  python -m course grade report           # class analytics, grades.csv, canvas-grades.csv
   jupyter lab   # then open the Formgrader to hand-grade rewrites""")
     return 0
 
@@ -101,6 +102,24 @@ def format_run_summary(summary) -> str:
                      + ", ".join(o.student for o in hand[:10]) + (" ..." * (len(hand) > 10)))
     lines.append("Next: python -m course grade report")
     return "\n".join(lines)
+
+
+def _grade_report(args: argparse.Namespace) -> int:
+    from .classreport import write_class_report
+
+    files = write_class_report(course_dir=args.course, out_dir=args.out)
+    print(f"Class report: {files.html}\nGrades: {files.grades_csv}\n"
+          f"Canvas gradebook import: {files.canvas_csv}")
+    return 0
+
+
+def _grade_demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+
+    result = run_demo(folder=args.folder, students=args.students)
+    print(format_run_summary(result.summary))
+    print(f"\nOpen the report: {result.report}\nThe course folder: {result.course}")
+    return 0
 
 
 def _grade_build(args: argparse.Namespace) -> int:
@@ -180,6 +199,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_grade_run)
     p = grade_verbs.add_parser(
+        "report", help="class analytics of the gradebook (HTML with plots) and grade CSVs",
+        description="Write reports/class-report.html (score distributions, per-student "
+                    "totals, item difficulty and discrimination, mastery per principle, "
+                    "most-missed tags, hand-grading queue, problems) plus grades.csv and "
+                    "canvas-grades.csv for Canvas's gradebook import.")
+    p.add_argument("--course", default=".", metavar="DIR",
+                   help="the course folder (default: the current folder)")
+    p.add_argument("--out", metavar="DIR", help="where to write (default: DIR/reports)")
+    p.set_defaults(run=_grade_report)
+    p = grade_verbs.add_parser(
+        "demo", help="build a course, simulate a class, grade it and write the report")
+    p.add_argument("--folder", metavar="DIR", help="course folder (default: a new temporary "
+                   "one)")
+    p.add_argument("--students", type=int, default=30, metavar="N")
+    p.set_defaults(run=_grade_demo)
+    p = grade_verbs.add_parser(
         "build", help="regenerate exercises/ from grading/assignments/*.yaml")
     p.set_defaults(run=_grade_build)
 
@@ -199,7 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"course: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("course: interrupted (files are written whole or not at all; `grade run` resumes where it stopped)", file=sys.stderr)
+        print("course: interrupted (files are written whole or not at all; `grade run` "
+              "resumes where it stopped)", file=sys.stderr)
         return 130
 
 

@@ -31,6 +31,7 @@ import shutil
 import signal
 import sys
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -215,9 +216,11 @@ def _grade_all(setup: _WorkerSetup, todo: list[str], *, workers: int, progress: 
     try:
         for outcome in pool.imap_unordered(_grade_one, todo):
             worker_db = setup.work / f"{outcome.student}.db"
+            # The record first: if the run stops between the two, the submission is not
+            # in the gradebook yet, so the next run grades it again and rewrites both.
+            _record(setup.course_dir, outcome)
             merge_submission(gradebook=gradebook, worker=worker_db,
                              assignment=setup.assignment, student=outcome.student)
-            _record(setup.course_dir, outcome)
             worker_db.unlink(missing_ok=True)
             shutil.rmtree(setup.work / "staging" / outcome.student, ignore_errors=True)
             bar.update()
@@ -259,6 +262,7 @@ def _start_worker(setup: _WorkerSetup, slots) -> None:
     sandbox user id; nbgrader's log goes to a file, not over the progress bar."""
     global _setup
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.filterwarnings("ignore", module="nbgrader")  # its own SQLAlchemy notices
     slot = slots.get()
     config = copy.deepcopy(setup.config)
     base = config.SandboxedKernelManager.get("kernel_uid", 61000)
@@ -302,10 +306,8 @@ def _grade_one(student: str) -> Outcome:
             break
     graded = setup.course_dir / "autograded" / student / setup.assignment
     for name in setup.notebooks:
-        try:
+        with contextlib.suppress(OSError, ValueError):
             problems += grading_notes(nbformat.read(graded / f"{name}.ipynb", as_version=4))
-        except (OSError, ValueError):
-            pass
     with Gradebook(config.CourseDirectory.db_url) as gb:
         try:
             submission = gb.find_submission(setup.assignment, student)
@@ -353,7 +355,7 @@ def _unreadable(path: Path) -> str | None:
         return f"no {path.name} in the submission"
     try:
         nbformat.validate(nbformat.read(path, as_version=4))
-    except Exception as exc:  # noqa: BLE001 - any failure to read means the same here
+    except Exception as exc:  # any failure to read means the same here
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return f"{path.name} could not be read ({first[:120]})"
     return None

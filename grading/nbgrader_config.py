@@ -38,3 +38,12 @@ c.GenerateFeedback.preprocessors = [
 
 # Answer files travel with the notebook: keep answers/ when collecting.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
+
+# `python -m course grade run` runs every grading kernel in a bubblewrap sandbox with
+# these limits (the defaults shown), and interrupts a cell that runs or prints too much.
+# c.SandboxedKernelManager.memory_mb = 2048
+# c.SandboxedKernelManager.cpu_seconds = 120
+# c.SandboxedKernelManager.max_processes = 128
+# c.SandboxedKernelManager.max_file_mb = 64
+# c.ExecuteGuarded.timeout = 30          # seconds a cell may run
+# c.ExecuteGuarded.max_output_mb = 8.0   # output a cell may print

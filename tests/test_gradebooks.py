@@ -1,0 +1,74 @@
+"""Private worker gradebooks merged into the course gradebook by one writer."""
+
+import sqlite3
+
+import pytest
+from nbgrader.api import Gradebook
+
+from course.gradebooks import graded_students, make_template, merge_submission, worker_copy
+
+
+@pytest.fixture()
+def course_db(tmp_path):
+    path = tmp_path / "gradebook.db"
+    with Gradebook(f"sqlite:///{path}") as gb:
+        gb.add_assignment("a1")
+        gb.add_notebook("nb", "a1")
+        gb.add_grade_cell("q1", "nb", "a1", max_score=2, cell_type="code")
+        gb.add_grade_cell("q2", "nb", "a1", max_score=3, cell_type="code")
+        gb.add_solution_cell("q2-answer", "nb", "a1")
+        gb.add_student("old")
+        gb.add_submission("a1", "old")
+    return path
+
+
+def graded_copy(template, target, student, scores):
+    url = worker_copy(template=template, target=target)
+    with Gradebook(url) as gb:
+        gb.update_or_create_student(student)
+        gb.add_submission("a1", student)
+        for name, score in scores.items():
+            grade = gb.find_grade(name, "nb", "a1", student)
+            grade.auto_score, grade.needs_manual_grade = score, False
+        gb.db.commit()
+    return target
+
+
+def totals(path):
+    with Gradebook(f"sqlite:///{path}") as gb:
+        return {s.student_id: s.score for s in gb.find_assignment("a1").submissions}
+
+
+def test_template_keeps_cells_but_no_submissions(course_db, tmp_path):
+    template = make_template(gradebook=course_db, template=tmp_path / "t.db")
+    with Gradebook(f"sqlite:///{template}") as gb:
+        assert [c.name for c in gb.find_notebook("nb", "a1").grade_cells] == ["q1", "q2"]
+        assert gb.find_assignment("a1").submissions == []
+    assert graded_students(gradebook=course_db, assignment="a1") == {"old"}
+
+
+def test_merge_adds_then_replaces_without_duplicates(course_db, tmp_path):
+    template = make_template(gradebook=course_db, template=tmp_path / "t.db")
+    merge_submission(gradebook=course_db, assignment="a1", student="new",
+                     worker=graded_copy(template, tmp_path / "w1.db", "new", {"q1": 1.0}))
+    assert totals(course_db) == {"old": 0.0, "new": 1.0}
+    merge_submission(gradebook=course_db, assignment="a1", student="new",
+                     worker=graded_copy(template, tmp_path / "w2.db", "new",
+                                        {"q1": 2.0, "q2": 3.0}))
+    assert totals(course_db) == {"old": 0.0, "new": 5.0}
+    with sqlite3.connect(course_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM submitted_assignment").fetchone()[0] == 2
+        assert db.execute("SELECT COUNT(*) FROM grade").fetchone()[0] == 4
+        assert db.execute("SELECT COUNT(*) FROM comment").fetchone()[0] == 2
+        assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_a_failed_merge_changes_nothing(course_db, tmp_path):
+    template = make_template(gradebook=course_db, template=tmp_path / "t.db")
+    empty = tmp_path / "empty.db"
+    worker_copy(template=template, target=empty)
+    before = course_db.read_bytes()
+    with pytest.raises(LookupError, match="no graded submission"):
+        merge_submission(gradebook=course_db, worker=empty, assignment="a1", student="old")
+    assert totals(course_db) == {"old": 0.0}
+    assert course_db.read_bytes() == before
