@@ -151,7 +151,7 @@ class ExecuteGuarded(Execute):
                 if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") \
                         and not any(o.get("output_type") == "error" for o in cell.outputs):
                     cell.outputs.append(_stopped(
-                        f"the notebook stopped running before this cell: {reason}"))
+                        f"the notebook stopped before this test ran: {reason}"))
             return nb, resources
         finally:
             for index, note in self._notes.items():

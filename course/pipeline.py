@@ -355,7 +355,9 @@ def _unreadable(path: Path) -> str | None:
         return f"no {path.name} in the submission"
     try:
         nbformat.validate(nbformat.read(path, as_version=4))
-    except Exception as exc:  # any failure to read means the same here
+    except nbformat.reader.NotJSONError:
+        return f"{path.name} is not valid JSON (cut off or damaged)"
+    except Exception as exc:  # any other failure to read means the same here
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"{path.name} could not be read ({first[:120]})"
+        return f"{path.name} is not a valid notebook ({first[:100]})"
     return None

@@ -1,0 +1,271 @@
+"""`grade run` on a real course folder: a simulated class with every kind of bad
+submission, graded by the real nbgrader in parallel sandboxed workers."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+from nbgrader.tests import run_nbgrader
+
+from course.errors import CourseError
+from course.grading import init_course
+from course.pipeline import grade_run
+from course.sandbox import sandbox_problem
+from course.simulate import BAD_SUBMISSIONS, simulate_class
+
+from conftest import ROOT
+
+ASSIGNMENT = "wants"
+TIMEOUT = 5
+needs_sandbox = pytest.mark.skipif(
+    bool(sandbox_problem()) and os.environ.get("CI") != "true",
+    reason=f"no sandbox here: {sandbox_problem()} (CI installs bubblewrap)")
+
+#: A submission's code that tries to reach what a student must never see. Each probe
+#: prints PROBE <name> <what happened>.
+PROBE = r'''
+import glob, json, os, socket
+def probe(name, action):
+    try:
+        result = action()
+        print("PROBE", name, "REACHED", repr(result)[:80])
+    except Exception as exc:
+        print("PROBE", name, "blocked", type(exc).__name__)
+course = {course!r}
+probe("other-student", lambda: open(course + "/submitted/s01/wants/wants.ipynb").read())
+probe("other-graded", lambda: os.listdir(course + "/autograded/s01"))
+probe("keys", lambda: open(course + "/keys/wants.yaml").read())
+probe("gradebook", lambda: open(course + "/gradebook.db", "rb").read(16))
+probe("source", lambda: open(course + "/source/wants/wants.ipynb").read())
+probe("repository-keys", lambda: open({repo!r} + "/grading/assignments/wants.yaml").read())
+probe("network", lambda: socket.create_connection(("1.1.1.1", 53), timeout=3))
+probe("dns", lambda: socket.getaddrinfo("example.com", 443))
+probe("write-course", lambda: open(course + "/planted.txt", "w").write("x"))
+probe("kill-grader", lambda: os.kill(os.getppid(), 0) if os.getppid() > 1 else 1 / 0)
+'''
+
+
+def make_course(folder):
+    course = init_course(folder=folder)
+    cwd = os.getcwd()
+    os.chdir(course)
+    try:
+        run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"])
+    finally:
+        os.chdir(cwd)
+    return course
+
+
+PROBED = ["submitted/s01/wants/wants.ipynb", "autograded/s01", "keys/wants.yaml",
+          "gradebook.db", "source/wants/wants.ipynb"]
+
+
+def add_probe_student(course, like="s01"):
+    """A student whose notebook runs PROBE before the code task."""
+    src = course / "submitted" / like / ASSIGNMENT
+    dst = course / "submitted" / "zz-probe" / ASSIGNMENT
+    dst.parent.mkdir(parents=True)
+    import shutil
+
+    shutil.copytree(src, dst)
+    nb = nbformat.read(dst / f"{ASSIGNMENT}.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(PROBE.format(course=str(course),
+                                                              repo=str(ROOT))))
+    nbformat.write(nb, dst / f"{ASSIGNMENT}.ipynb")
+    (dst / "key-link.yaml").symlink_to(course / "keys" / "wants.yaml")
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    course = make_course(tmp_path_factory.mktemp("pipeline") / "course")
+    students = simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=6, seed=3,
+                              bad=list(BAD_SUBMISSIONS))
+    add_probe_student(course)
+    summary = grade_run(course_dir=course, assignment=ASSIGNMENT, workers=2, timeout=TIMEOUT,
+                        progress=False)
+    return course, students, summary
+
+
+def gradebook_scores(course):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student_id: {g.name: g.score for nb in s.notebooks for g in nb.grades}
+                for s in gb.find_assignment(ASSIGNMENT).submissions}
+
+
+def outcome(course, student):
+    return json.loads((course / "grade-runs" / ASSIGNMENT / f"{student}.json").read_text())
+
+
+@needs_sandbox
+def test_every_student_gets_the_expected_item_scores(graded):
+    course, students, summary = graded
+    assert summary.sandboxed and summary.workers == 2
+    recorded = gradebook_scores(course)
+    assert set(recorded) == set(students) | {"zz-probe"}
+    for student in students.values():
+        for item, expected in student.expected_items.items():
+            assert recorded[student.id][item] == pytest.approx(expected, abs=1e-6), (
+                student.id, student.profile, item)
+
+
+REASONS = {
+    "corrupt-notebook": "wants.ipynb is not valid JSON",
+    "missing-notebook": "no wants.ipynb in the submission",
+    "infinite-loop": f"ran longer than {TIMEOUT} s",
+    "fork-bomb": f"ran longer than {TIMEOUT} s",
+    "output-flood": "printed more than",
+    "memory-hog": "ran out of memory",
+    "kernel-crash": "the kernel died",
+}
+
+
+@needs_sandbox
+@pytest.mark.parametrize("kind", list(BAD_SUBMISSIONS))
+def test_each_bad_submission_scores_what_survives_with_a_reason(graded, kind):
+    course, students, _ = graded
+    student = next(s for s in students.values() if s.profile == kind)
+    problems = outcome(course, student.id)["problems"]
+    assert any(REASONS[kind] in p for p in problems), problems
+    assert outcome(course, student.id)["score"] == pytest.approx(student.expected_auto)
+    assert student.expected_auto > 0, "saved answers still count"
+    assert (course / "feedback" / student.id / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()
+
+
+@needs_sandbox
+def test_good_submissions_report_no_problems(graded):
+    course, students, _ = graded
+    for student in students.values():
+        if student.profile == "typical":
+            assert outcome(course, student.id)["problems"] == [], student.id
+
+
+@needs_sandbox
+def test_submitted_code_cannot_reach_other_students_keys_gradebook_or_network(graded):
+    course, _, _ = graded
+    assert all((course / target).exists() for target in PROBED), "the probes aim at real files"
+    results = probe_results(course)
+    reached = {name: what for name, what in results.items() if not what.startswith("blocked")}
+    assert reached == {}, reached
+    assert not (course / "planted.txt").exists()
+    assert any("links are not graded" in p for p in outcome(course, "zz-probe")["problems"])
+    assert not (course / "autograded" / "zz-probe" / ASSIGNMENT / "key-link.yaml").exists()
+    # the probe did not stop the student's real work from being graded
+    assert gradebook_scores(course)["zz-probe"]["wants-g5"] == gradebook_scores(course)["s01"][
+        "wants-g5"]
+
+
+@needs_sandbox
+def test_the_gradebook_is_whole_and_a_second_run_changes_nothing(graded):
+    course, students, _ = graded
+    db = course / "gradebook.db"
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        per_student = c.execute("SELECT student_id, COUNT(*) FROM submitted_assignment "
+                                "GROUP BY student_id").fetchall()
+        assert all(n == 1 for _, n in per_student) and len(per_student) == len(students) + 1
+        grades_before = c.execute("SELECT * FROM grade ORDER BY id").fetchall()
+    again = grade_run(course_dir=course, assignment=ASSIGNMENT, workers=2, progress=False)
+    assert again.outcomes == [] and len(again.already_graded) == len(students) + 1
+    with sqlite3.connect(db) as c:
+        assert c.execute("SELECT * FROM grade ORDER BY id").fetchall() == grades_before
+    assert not (course / "grade-runs" / "_work").exists()
+
+
+@needs_sandbox
+def test_rewrites_wait_for_hand_grading(graded):
+    course, students, _ = graded
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in students.values():
+            for item in ("wants-g6",):
+                grade = gb.find_grade(item, ASSIGNMENT, ASSIGNMENT, student.id)
+                assert grade.needs_manual_grade == (item in student.needs_hand_grading), (
+                    student.id)
+
+
+def probe_results(course):
+    nb = nbformat.read(course / "autograded" / "zz-probe" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                       as_version=4)
+    printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
+    results = dict(line.split(" ", 2)[1:] for line in printed.splitlines()
+                   if line.startswith("PROBE"))
+    assert len(results) == 10, printed
+    return results
+
+
+def run_cli(*args, cwd, env=None, **kw):
+    return subprocess.Popen([sys.executable, "-m", "course", "grade", *args], cwd=cwd,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, **kw)
+
+
+@needs_sandbox
+def test_an_interrupted_run_resumes_without_losing_or_repeating_a_grade(tmp_path):
+    course = make_course(tmp_path / "course")
+    students = simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=6, seed=5)
+    runs = course / "grade-runs" / ASSIGNMENT
+    first = run_cli("run", ASSIGNMENT, "--workers", "1", "--quiet", cwd=course)
+    deadline = time.time() + 120
+    while len(list(runs.glob("*.json"))) < 3 and time.time() < deadline:
+        time.sleep(0.1)
+    first.send_signal(signal.SIGINT)
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    merged = set(gradebook_scores(course))
+    assert 2 <= len(merged) < len(students)
+    # a run stopped between writing a record and merging it regrades that one next time
+    assert merged <= {p.stem for p in runs.glob("*.json")}
+    done_first = {name: (runs / f"{name}.json").stat().st_mtime_ns for name in merged}
+
+    second = run_cli("run", ASSIGNMENT, "--workers", "2", "--quiet", cwd=course)
+    out, err = second.communicate(timeout=300)
+    assert second.returncode == 0, err
+    assert f"{len(done_first)} already graded" in out
+    assert f"Graded {len(students) - len(done_first)} submissions" in out
+    for name, mtime in done_first.items():
+        assert (runs / f"{name}.json").stat().st_mtime_ns == mtime, f"{name} was regraded"
+    recorded = gradebook_scores(course)
+    for student in students.values():
+        assert sum(recorded[student.id].values()) == pytest.approx(student.expected_auto)
+
+
+def test_without_bubblewrap_it_refuses_unless_unsafe(tmp_path):
+    course = make_course(tmp_path / "course")
+    simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=1, seed=7)
+    add_probe_student(course)
+    env = {**os.environ, "PATH": str(ROOT / ".venv" / "bin")}  # no bwrap on PATH
+    refused = run_cli("run", ASSIGNMENT, cwd=course, env=env)
+    out, err = refused.communicate(timeout=120)
+    assert refused.returncode == 2
+    assert err.startswith("course: error: cannot sandbox students' code") and "--unsafe" in err
+    assert len(err.strip().splitlines()) == 1 and not (course / "grade-runs").exists()
+    unsafe = run_cli("run", ASSIGNMENT, "--unsafe", "--quiet", cwd=course, env=env)
+    out, err = unsafe.communicate(timeout=300)
+    assert unsafe.returncode == 0, err
+    assert "WITHOUT a sandbox" in out and "Graded 2 submissions" in out
+    # the control: unsandboxed, the same probe reaches the keys and the other student
+    reached = {k for k, v in probe_results(course).items() if v.startswith("REACHED")}
+    assert {"keys", "other-student", "gradebook", "source"} <= reached
+
+
+@pytest.mark.parametrize("setup, message", [
+    ("not-a-course", "is not a course folder"),
+    ("unknown-assignment", "is not in the gradebook"),
+    ("no-submissions", "no submissions of"),
+])
+def test_bad_requests_get_one_line(tmp_path, setup, message):
+    if setup == "not-a-course":
+        folder, assignment = tmp_path, ASSIGNMENT
+    else:
+        folder = make_course(tmp_path / "course")
+        assignment = "nope" if setup == "unknown-assignment" else ASSIGNMENT
+    with pytest.raises(CourseError, match=message) as error:
+        grade_run(course_dir=folder, assignment=assignment, unsafe=True, progress=False)
+    assert "\n" not in str(error.value)
