@@ -269,3 +269,17 @@ def test_bad_requests_get_one_line(tmp_path, setup, message):
     with pytest.raises(CourseError, match=message) as error:
         grade_run(course_dir=folder, assignment=assignment, unsafe=True, progress=False)
     assert "\n" not in str(error.value)
+
+
+def test_make_demo_builds_grades_and_reports_a_class(tmp_path):
+    demo = subprocess.run([sys.executable, "-m", "course", "grade", "demo", "--students", "4",
+                           "--folder", str(tmp_path / "demo")], capture_output=True, text=True,
+                          timeout=600)
+    assert demo.returncode == 0, demo.stderr
+    for step in ("1/4 course folder", "2/4 released", "3/4 grading", "4/4 class report"):
+        assert step in demo.stdout
+    assert "Graded 7 submissions of wants" in demo.stdout
+    assert "bad-corrupt-notebook: wants.ipynb is not valid JSON" in demo.stdout
+    report = tmp_path / "demo" / "reports" / "class-report.html"
+    assert report.is_file() and str(report) in demo.stdout
+    assert (tmp_path / "demo" / "reports" / "canvas-grades.csv").is_file()
