@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 import statistics
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -66,7 +67,7 @@ async def _kernel_start_stop() -> float:
 
     started = time.perf_counter()
     km = AsyncKernelManager()
-    await km.start_kernel()
+    await km.start_kernel(stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
     await kc.wait_for_ready(timeout=60)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import numpy as np
 import pandas as pd
 
 from .answers import read_submission_answers
@@ -183,7 +182,7 @@ def item_statistics(grades: pd.DataFrame) -> pd.DataFrame:
 def _correlation(a: pd.Series, b: pd.Series) -> float:
     if len(a) < 3 or a.std() == 0 or b.std() == 0:
         return float("nan")
-    return float(np.corrcoef(a, b)[0, 1])
+    return float(a.corr(b))
 
 
 def principle_mastery(grades: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:

@@ -283,3 +283,16 @@ def test_make_demo_builds_grades_and_reports_a_class(tmp_path):
     report = tmp_path / "demo" / "reports" / "class-report.html"
     assert report.is_file() and str(report) in demo.stdout
     assert (tmp_path / "demo" / "reports" / "canvas-grades.csv").is_file()
+
+
+@needs_sandbox
+def test_feedback_from_a_run_carries_no_key(graded):
+    from test_grading import key_fragments
+
+    course, students, _ = graded
+    files = [p for p in (course / "feedback").glob("**/*") if p.is_file()]
+    assert {p.parts[-3] for p in files if p.suffix == ".html"} == set(students) | {"zz-probe"}
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for fragment in key_fragments():
+            assert fragment not in text, f"{fragment!r} leaked into {path}"
