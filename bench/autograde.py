@@ -100,7 +100,7 @@ def main() -> None:
         agree = scores(plain, args.assignment) == scores(ours, args.assignment)
     n, cores = args.students, os.cpu_count()
     plain_each, ours_each = plain_seconds / n, summary.seconds / n
-    per_core = ours_each * summary.workers
+    per_core = ours_each * min(summary.workers, cores)
     print(f"{n} submissions of {args.assignment!r}, {cores} CPUs, "
           f"{summary.workers} workers, sandboxed={summary.sandboxed}")
     print(f"plain nbgrader autograde + feedback: {plain_seconds:6.1f} s  "
@@ -108,7 +108,7 @@ def main() -> None:
     print(f"course grade run:                    {summary.seconds:6.1f} s  "
           f"{ours_each:.3f} s/submission  ({plain_seconds / summary.seconds:.2f}x faster)")
     print(f"bare kernel start+stop (floor):      {floor:.3f} s")
-    print(f"grade run per submission per worker: {per_core:.3f} s  "
+    print(f"grade run per submission per core:   {per_core:.3f} s  "
           f"({per_core / floor:.2f}x the floor)")
     print(f"same scores for every student: {'yes' if agree else 'NO'}")
 

@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--course", default=".", metavar="DIR",
                    help="the course folder (default: the current folder)")
     p.add_argument("--workers", type=int, metavar="N", help="grading processes (default: "
-                   "one per CPU)")
+                   "two per CPU)")
     p.add_argument("--timeout", type=int, metavar="SECONDS",
                    help="longest a cell may run before it is interrupted (default 30)")
     p.add_argument("--force", action="store_true", help="regrade submissions already graded")

@@ -43,7 +43,7 @@ from .batch import write_atomically
 from .errors import CourseError
 from .gradebooks import graded_students, make_template, merge_submission, worker_copy
 
-__all__ = ["Outcome", "RunSummary", "course_config", "grade_run"]
+__all__ = ["Outcome", "RunSummary", "course_config", "default_workers", "grade_run"]
 
 RUNS_DIR = "grade-runs"
 
@@ -72,6 +72,13 @@ class RunSummary:
     seconds: float = 0.0
 
 
+def default_workers() -> int:
+    """Two grading processes per CPU: a worker spends much of each submission waiting on
+    its kernel (start, replies, shutdown), so two per core keep the cores busy
+    (``bench/autograde.py --workers N`` measures it)."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def course_config(course_dir: Path) -> Config:
     """The course's nbgrader configuration, rooted at ``course_dir``."""
     path = course_dir / "nbgrader_config.py"
@@ -88,7 +95,7 @@ def grade_run(*, course_dir: Path | str, assignment: str, workers: int | None = 
               progress: bool = True) -> RunSummary:
     """Collect, autograde and give feedback on every submission of ``assignment``.
 
-    ``workers`` processes grade in parallel (default: one per CPU). Each grading kernel
+    ``workers`` processes grade in parallel (default: :func:`default_workers`). Each grading kernel
     runs in a bubblewrap sandbox; where that is impossible, the run stops with a reason
     unless ``unsafe`` is true. ``force`` regrades submissions already graded. ``timeout``
     caps each cell's run time in seconds (default: the course config's, 30).
@@ -111,7 +118,7 @@ def grade_run(*, course_dir: Path | str, assignment: str, workers: int | None = 
             course_dir=course_dir, assignment=assignment, notebooks=notebooks, work=work,
             config=config, template=make_template(gradebook=course_dir / "gradebook.db",
                                                   template=work / "template.db"))
-        summary.workers = min(workers or os.cpu_count() or 1, len(todo))
+        summary.workers = min(workers or default_workers(), len(todo))
         for outcome in _grade_all(setup, todo, workers=summary.workers, progress=progress):
             summary.outcomes.append(outcome)
         shutil.rmtree(work, ignore_errors=True)
