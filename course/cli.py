@@ -89,9 +89,13 @@ def format_run_summary(summary) -> str:
     if not summary.sandboxed:
         lines.append("WARNING: graded WITHOUT a sandbox (--unsafe): students' code ran "
                      "with your rights.")
-    lines.append(f"Graded {n} submission{'s' * (n != 1)} of {summary.assignment} in "
-                 f"{summary.seconds:.1f} s with {summary.workers} worker(s); "
-                 f"{len(summary.already_graded)} already graded.")
+    if n:
+        lines.append(f"Graded {n} submission{'s' * (n != 1)} of {summary.assignment} in "
+                     f"{summary.seconds:.1f} s with {summary.workers} worker(s); "
+                     f"{len(summary.already_graded)} already graded.")
+    else:
+        lines.append(f"Nothing new to grade: {len(summary.already_graded)} submissions of "
+                     f"{summary.assignment} already graded (--force grades them again).")
     troubled = [o for o in summary.outcomes if o.problems]
     if troubled:
         lines.append(f"{len(troubled)} had problems (zero for the items affected):")
@@ -100,6 +104,8 @@ def format_run_summary(summary) -> str:
     if hand:
         lines.append(f"{len(hand)} wait for hand grading (open the Formgrader): "
                      + ", ".join(o.student for o in hand[:10]) + (" ..." * (len(hand) > 10)))
+    lines.append(f"Details: grade-runs/{summary.assignment}/ (one record per student) and "
+                 f"grade-runs/{summary.assignment}.log (nbgrader's log).")
     lines.append("Next: python -m course grade report")
     return "\n".join(lines)
 

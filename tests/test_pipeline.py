@@ -234,6 +234,9 @@ def test_an_interrupted_run_resumes_without_losing_or_repeating_a_grade(tmp_path
     recorded = gradebook_scores(course)
     for student in students.values():
         assert sum(recorded[student.id].values()) == pytest.approx(student.expected_auto)
+    third = run_cli("run", ASSIGNMENT, "--quiet", cwd=course)
+    out, err = third.communicate(timeout=120)
+    assert third.returncode == 0 and f"Nothing new to grade: {len(students)} submissions" in out
 
 
 def test_without_bubblewrap_it_refuses_unless_unsafe(tmp_path):
