@@ -139,11 +139,15 @@ class ExecuteGuarded(Execute):
 
     def preprocess(self, nb: NotebookNode, resources: dict, km=None):
         self._printed: dict[int, int] = {}
+        self._kernel_manager = None
         self._notes: dict[int, str] = {}
         try:
             return super().preprocess(nb, resources, km=km)
         except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
             reason = _stop_reason(exc)
+            said = getattr(self._kernel_manager, "kernel_log", lambda: "")()
+            if "before replying" in str(exc):
+                reason = "the kernel did not start" + (f" ({said})" if said else "")
             self.log.warning("Stopped executing %s: %s", resources["nbgrader"]["student"],
                              reason)
             for cell in nb.cells:
@@ -156,6 +160,13 @@ class ExecuteGuarded(Execute):
         finally:
             for index, note in self._notes.items():
                 nb.cells[index].outputs.append(_stopped(note))
+            release = getattr(self._kernel_manager, "release_sandbox", None)
+            if release is not None:
+                release()
+
+    def create_kernel_manager(self):
+        self._kernel_manager = super().create_kernel_manager()
+        return self._kernel_manager
 
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})

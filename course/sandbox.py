@@ -70,7 +70,9 @@ def sandbox_command(kernel: list[str], *, workdir: Path, kernel_dir: Path, memor
                     uid: int | None, env: dict[str, str]) -> list[str]:
     """The command that runs ``kernel`` inside the sandbox (pure: builds a list)."""
     cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
-           "--unshare-ipc", "--unshare-uts", "--hostname", "grading"]
+           "--unshare-ipc", "--unshare-uts", "--hostname", "grading",
+           # /tmp first: a bind under /tmp (a checkout or virtualenv there) goes on top.
+           "--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/tmp"]
     for root in _read_only_roots():
         cmd += ["--ro-bind", str(root), str(root)]
     for name in ("bin", "lib", "lib64", "sbin"):
@@ -80,7 +82,6 @@ def sandbox_command(kernel: list[str], *, workdir: Path, kernel_dir: Path, memor
         elif link.is_dir():
             cmd += ["--ro-bind", str(link), str(link)]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(64 * 2**20), "--tmpfs", "/tmp",
             "--bind", str(kernel_dir), str(kernel_dir),
             "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
     # bwrap copies the host's mode onto the folders it creates on the way to a bind
@@ -178,14 +179,33 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
-        if restart:
-            return
+        if not restart:
+            self.release_sandbox()
+
+    def kernel_log(self) -> str:
+        """The last line the kernel (or bubblewrap) wrote to stderr, if any."""
+        if self._sandbox_dir is None:
+            return ""
+        try:
+            lines = (self._sandbox_dir / "kernel.log").read_text(errors="replace").split("\n")
+        except OSError:
+            return ""
+        lines = [line.strip() for line in lines if line.strip()]
+        return lines[-1][:200] if lines else ""
+
+    def release_sandbox(self) -> None:
+        """Give the submission folder back to its owner and delete the kernel's folder.
+        Safe to call twice; the grader calls it too, since nothing cleans up after a kernel
+        that died."""
         if self._log is not None:
             self._log.close()
+            self._log = None
         if self._owner is not None and self._workdir is not None:
             _chown_tree(self._workdir, *self._owner)
+            self._owner = None
         if self._sandbox_dir is not None:
             shutil.rmtree(self._sandbox_dir, ignore_errors=True)
+            self._sandbox_dir = None
 
 
 def _chown_tree(folder: Path, uid: int, gid: int) -> None:

@@ -7,7 +7,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -88,9 +90,11 @@ def graded(tmp_path_factory):
     students = simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=6, seed=3,
                               bad=list(BAD_SUBMISSIONS))
     add_probe_student(course)
+    before = set(Path(tempfile.gettempdir()).glob("course-kernel-*"))
     summary = grade_run(course_dir=course, assignment=ASSIGNMENT, workers=2, timeout=TIMEOUT,
                         progress=False)
-    return course, students, summary
+    leftovers = set(Path(tempfile.gettempdir()).glob("course-kernel-*")) - before
+    return course, students, summary, leftovers
 
 
 def gradebook_scores(course):
@@ -105,7 +109,7 @@ def outcome(course, student):
 
 @needs_sandbox
 def test_every_student_gets_the_expected_item_scores(graded):
-    course, students, summary = graded
+    course, students, summary, _ = graded
     assert summary.sandboxed and summary.workers == 2
     recorded = gradebook_scores(course)
     assert set(recorded) == set(students) | {"zz-probe"}
@@ -129,7 +133,7 @@ REASONS = {
 @needs_sandbox
 @pytest.mark.parametrize("kind", list(BAD_SUBMISSIONS))
 def test_each_bad_submission_scores_what_survives_with_a_reason(graded, kind):
-    course, students, _ = graded
+    course, students, _, _ = graded
     student = next(s for s in students.values() if s.profile == kind)
     problems = outcome(course, student.id)["problems"]
     assert any(REASONS[kind] in p for p in problems), problems
@@ -140,7 +144,7 @@ def test_each_bad_submission_scores_what_survives_with_a_reason(graded, kind):
 
 @needs_sandbox
 def test_good_submissions_report_no_problems(graded):
-    course, students, _ = graded
+    course, students, _, _ = graded
     for student in students.values():
         if student.profile == "typical":
             assert outcome(course, student.id)["problems"] == [], student.id
@@ -148,7 +152,7 @@ def test_good_submissions_report_no_problems(graded):
 
 @needs_sandbox
 def test_submitted_code_cannot_reach_other_students_keys_gradebook_or_network(graded):
-    course, _, _ = graded
+    course, _, _, _ = graded
     assert all((course / target).exists() for target in PROBED), "the probes aim at real files"
     results = probe_results(course)
     reached = {name: what for name, what in results.items() if not what.startswith("blocked")}
@@ -163,7 +167,7 @@ def test_submitted_code_cannot_reach_other_students_keys_gradebook_or_network(gr
 
 @needs_sandbox
 def test_the_gradebook_is_whole_and_a_second_run_changes_nothing(graded):
-    course, students, _ = graded
+    course, students, _, _ = graded
     db = course / "gradebook.db"
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -180,7 +184,7 @@ def test_the_gradebook_is_whole_and_a_second_run_changes_nothing(graded):
 
 @needs_sandbox
 def test_rewrites_wait_for_hand_grading(graded):
-    course, students, _ = graded
+    course, students, _, _ = graded
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in students.values():
             for item in ("wants-g6",):
@@ -292,10 +296,37 @@ def test_make_demo_builds_grades_and_reports_a_class(tmp_path):
 def test_feedback_from_a_run_carries_no_key(graded):
     from test_grading import key_fragments
 
-    course, students, _ = graded
+    course, students, _, _ = graded
     files = [p for p in (course / "feedback").glob("**/*") if p.is_file()]
     assert {p.parts[-3] for p in files if p.suffix == ".html"} == set(students) | {"zz-probe"}
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
         for fragment in key_fragments():
             assert fragment not in text, f"{fragment!r} leaked into {path}"
+
+
+@needs_sandbox
+def test_sandboxes_leave_nothing_behind(graded):
+    course, _, _, leftovers = graded
+    assert leftovers == set(), "every kernel's socket folder is removed, dead kernels too"
+    mine = os.getuid()
+    foreign = [p for p in (course / "autograded").glob("**/*") if p.lstat().st_uid != mine]
+    assert foreign == [], "graded folders go back to the grader's user"
+    assert not [line for line in subprocess.run(
+        ["ps", "-eo", "uid="], capture_output=True, text=True).stdout.split()
+        if 61000 <= int(line) < 61100], "no sandboxed process outlives its run"
+
+
+@needs_sandbox
+def test_a_kernel_that_cannot_start_is_reported_and_saved_answers_still_count(tmp_path):
+    course = make_course(tmp_path / "course")
+    student = simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=0,
+                             bad=["memory-hog"])["bad-memory-hog"]
+    config = course / "nbgrader_config.py"
+    config.write_text(config.read_text() + "\nc.SandboxedKernelManager.memory_mb = 40\n")
+    summary = grade_run(course_dir=course, assignment=ASSIGNMENT, workers=1, progress=False)
+    [result] = summary.outcomes
+    assert any(p.startswith("the notebook stopped before this test ran: the kernel did not "
+                            "start") for p in result.problems), result.problems
+    widget_points = sum(v for k, v in student.expected_items.items() if k != "wants-g5")
+    assert result.score == pytest.approx(widget_points)
