@@ -1,6 +1,10 @@
 """`grade report`: the class analytics, on hand-made frames and on a really graded class."""
 
 import csv
+import hashlib
+import json
+import re
+import shutil
 from collections import Counter
 
 import numpy as np
@@ -10,10 +14,15 @@ from nbgrader.api import Gradebook
 
 from course.assignments import load_assignment
 from course.classreport import (
+    CANVAS_STUDENT_COLUMNS,
+    assignment_points,
     canvas_rows,
     hand_grading_queue,
     item_statistics,
+    load_class,
     principle_mastery,
+    score_distribution,
+    student_mastery,
     student_totals,
     tag_mistakes,
     write_class_report,
@@ -21,6 +30,7 @@ from course.classreport import (
 from course.demo import generate_assignment
 from course.errors import CourseError
 from course.grading import init_course
+from course.knowledge import load_knowledge
 from course.pipeline import grade_run
 from course.sandbox import sandbox_problem
 from course.simulate import simulate_class
@@ -28,122 +38,251 @@ from course.simulate import simulate_class
 
 def grade(assignment, student, item, score, points, kind="single", manual=False):
     return {"assignment": assignment, "student": student, "item": item, "kind": kind,
-            "score": score, "points": points, "needs_manual_grade": manual}
+            "score": float(score), "points": float(points), "needs_manual_grade": manual}
+
+
+SCORES = {"ann": (2, 1, 3), "bo": (2, 0, 1), "cy": (0, 1, 0), "di": (1, 0, 2)}  # q1/2, q2/1, q3/3
 
 
 @pytest.fixture()
 def grades():
     rows = []
-    scores = {"ann": (2, 1, 3), "bo": (2, 0, 1), "cy": (0, 1, 0), "di": (1, 0, 2)}
-    for student, (q1, q2, q3) in scores.items():
+    for student, (q1, q2, q3) in SCORES.items():
         rows += [grade("a1", student, "q1", q1, 2), grade("a1", student, "q2", q2, 1),
                  grade("a1", student, "q3", q3, 3, kind="code")]
     rows.append(grade("a1", "ann", "q4", 0, 3, kind="rewrite", manual=True))
     return pd.DataFrame(rows)
 
 
-def test_totals_difficulty_and_point_biserial_by_hand(grades):
-    totals = student_totals(grades).set_index("student")
-    assert totals.loc["ann", "total"] == 6 and totals.loc["ann", "possible"] == 9
-    assert totals.loc["cy", "percent"] == pytest.approx(100 * 1 / 6)
-    stats = item_statistics(grades).set_index("item")
-    assert "q4" not in stats.index, "waiting for a person: left out"
+ITEMS = pd.DataFrame([
+    {"assignment": "a1", "item": "q1", "principles": ("want-freedom",)},
+    {"assignment": "a1", "item": "q2", "principles": ("want-freedom", "social-mindset")},
+    {"assignment": "a1", "item": "q3", "principles": ()},
+    {"assignment": "a1", "item": "q4", "principles": ("social-mindset",)},
+])
+
+
+def test_totals_with_a_late_penalty_a_missing_assignment_and_a_roster_student(grades):
+    grades = pd.concat([grades, pd.DataFrame([grade("a2", "ann", "r1", 1.5, 2)])])
+    penalties = pd.DataFrame([{"assignment": "a1", "student": "bo", "penalty": 1.0},
+                              {"assignment": "a1", "student": "cy", "penalty": 5.0}])
+    assert assignment_points(grades=grades).to_dict() == {"a1": 9, "a2": 2}
+    totals = student_totals(grades=grades, penalties=penalties, students=["eve"])
+    assert list(totals.columns) == ["student", "a1", "a2", "total", "possible", "percent"]
+    totals = totals.set_index("student")
+    assert list(totals.index) == ["ann", "bo", "cy", "di", "eve"]
+    assert totals.loc["ann", "total"] == 7.5 and totals.loc["ann", "possible"] == 11
+    assert totals.loc["bo", "a1"] == 2, "3 points less the 1-point penalty"
+    assert totals.loc["cy", "a1"] == 0, "a penalty never takes a score below 0"
+    assert np.isnan(totals.loc["di", "a2"]) and totals.loc["di", "total"] == 3
+    assert totals.loc["di", "percent"] == pytest.approx(100 * 3 / 11)
+    assert np.isnan(totals.loc["eve", "a1"]) and totals.loc["eve", "percent"] == 0
+
+
+def test_score_distribution_per_assignment(grades):
+    totals = student_totals(grades=grades)
+    dist = score_distribution(totals=totals, points=assignment_points(grades=grades))
+    row = dist.set_index("assignment").loc["a1"]
+    percents = np.array([6, 3, 1, 3]) / 9 * 100
+    assert row["students"] == 4 and row["points"] == 9
+    assert row["mean"] == pytest.approx(percents.mean())
+    assert row["median"] == pytest.approx(100 / 3)
+    assert (row["min"], row["max"]) == pytest.approx((100 / 9, 200 / 3))
+
+
+def test_difficulty_and_corrected_point_biserial_by_hand(grades):
+    stats = item_statistics(grades=grades).set_index("item")
+    assert (stats.loc["q4", "students"], stats.loc["q4", "waiting"]) == (0, 1)
+    assert np.isnan(stats.loc["q4", "difficulty"]), "waiting for a person: left out"
+    assert (stats.loc["q1", "students"], stats.loc["q1", "waiting"]) == (4, 0)
     assert stats.loc["q1", "difficulty"] == pytest.approx((1 + 1 + 0 + 0.5) / 4)
+    assert stats.loc["q3", "difficulty"] == pytest.approx((1 + 1 / 3 + 0 + 2 / 3) / 4)
     fraction = np.array([1, 1, 0, 0.5])
     rest = np.array([1 + 3, 0 + 1, 1 + 0, 0 + 2])  # q2 + q3 per student
-    assert stats.loc["q1", "discrimination"] == pytest.approx(np.corrcoef(fraction, rest)[0, 1])
+    expected = np.corrcoef(fraction, rest)[0, 1]
+    assert stats.loc["q1", "discrimination"] == pytest.approx(expected)
+    uncorrected = np.corrcoef(fraction, rest + 2 * fraction)[0, 1]
+    assert abs(uncorrected - expected) > 0.05, "the check tells rest from total apart"
 
 
-def test_discrimination_is_undefined_when_nobody_differs():
+def test_discrimination_is_undefined_without_spread_or_students():
     same = pd.DataFrame([grade("a", s, "q", 1, 1) for s in "abcd"]
                         + [grade("a", s, "r", i, 2) for i, s in enumerate("abcd")])
-    assert np.isnan(item_statistics(same).set_index("item").loc["q", "discrimination"])
+    stats = item_statistics(grades=same).set_index("item")
+    assert np.isnan(stats.loc["q", "discrimination"]) and stats.loc["q", "difficulty"] == 1
+    two = pd.DataFrame([grade("a", s, q, i, 1) for i, s in enumerate("ab") for q in "qr"])
+    assert item_statistics(grades=two)["discrimination"].isna().all()
 
 
-def test_mastery_tags_queue_and_canvas_rows(grades):
-    items = pd.DataFrame([{"assignment": "a1", "item": "q1", "principles": ("want-freedom",)},
-                          {"assignment": "a1", "item": "q2",
-                           "principles": ("want-freedom", "social-mindset")},
-                          {"assignment": "a1", "item": "q3", "principles": ()}])
-    mastery = principle_mastery(grades, items).set_index("principle")
-    assert mastery.loc["social-mindset", "mastery"] == pytest.approx(0.5)
-    assert mastery.loc["want-freedom", "mastery"] == pytest.approx((2.5 / 4 + 0.5) / 2)
-    assert mastery.loc["want-freedom", "name"] == "People want freedom"
+def test_mastery_per_student_and_for_the_class(grades):
+    grades = grades[~((grades["student"] == "bo") & (grades["item"] == "q2"))]
+    per_student = student_mastery(grades=grades, items=ITEMS).set_index("student")
+    # want-freedom: ann (1 + 1) / 2, bo q1 only: 1, cy (0 + 1) / 2, di (0.5 + 0) / 2
+    assert per_student["want-freedom"].to_dict() == pytest.approx(
+        {"ann": 1, "bo": 1, "cy": 0.5, "di": 0.25})
+    assert np.isnan(per_student.loc["bo", "social-mindset"]), "bo has no graded item for it"
+    assert per_student.loc["cy", "social-mindset"] == 1, "q4 waits for a person: left out"
+    mastery = principle_mastery(grades=grades, items=ITEMS)
+    assert list(mastery["principle"]) == ["social-mindset", "want-freedom"], "weakest first"
+    mastery = mastery.set_index("principle")
+    assert mastery.loc["want-freedom", "mastery"] == pytest.approx((1 + 1 + 0.5 + 0.25) / 4)
+    assert mastery.loc["social-mindset", "mastery"] == pytest.approx((1 + 1 + 0) / 3)
+    assert mastery.loc["want-freedom", "items"] == 2
+    assert mastery.loc["social-mindset", "students"] == 3
+    assert mastery.loc["want-freedom", "name"] == load_knowledge().principles[
+        "want-freedom"].name
+
+
+def test_tag_mistakes_count_misses_and_wrong_additions():
     choices = pd.DataFrame([
         {"tag": "spam", "chosen": False, "in_key": True},
         {"tag": "spam", "chosen": False, "in_key": True},
+        {"tag": "spam", "chosen": True, "in_key": True},
         {"tag": "caring", "chosen": True, "in_key": False},
         {"tag": "pressure", "chosen": True, "in_key": True}])
-    tags = tag_mistakes(choices).set_index("tag")
-    assert tags.loc["spam", "missed"] == 2 and tags.loc["caring", "added"] == 1
-    assert "pressure" not in tags.index
-    assert hand_grading_queue(grades).to_dict("records") == [
+    tags = tag_mistakes(choices=choices)
+    assert list(tags["tag"]) == ["spam", "caring"], "most mistakes first; no right ones"
+    tags = tags.set_index("tag")
+    assert (tags.loc["spam", "missed"], tags.loc["spam", "added"]) == (2, 0)
+    assert (tags.loc["caring", "missed"], tags.loc["caring", "added"]) == (0, 1)
+    assert tags.loc["spam", "name"] == load_knowledge().tags["spam"].name
+    empty = tag_mistakes(choices=pd.DataFrame(columns=["tag", "chosen", "in_key"]))
+    assert empty.empty and {"tag", "missed", "added"} <= set(empty.columns)
+
+
+def test_hand_grading_queue_and_canvas_rows(grades):
+    assert hand_grading_queue(grades=grades).to_dict("records") == [
         {"assignment": "a1", "student": "ann", "item": "q4", "points": 3}]
-    people = pd.DataFrame([{"student": "ann", "first_name": "Ann", "last_name": "Lee",
-                            "lms_user_id": "991"}])
-    rows = canvas_rows(student_totals(grades), people, ["a1"], {"a1": 9.0})
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "a1"]
+    grades.loc[(grades["student"] == "cy") & (grades["item"] == "q1"), "score"] = 2 / 3
+    people = pd.DataFrame([
+        {"student": "ann", "first_name": "Ann", "last_name": "Lee", "lms_user_id": "991"},
+        {"student": "bo", "first_name": "Bo", "last_name": "", "lms_user_id": ""}])
+    rows = canvas_rows(totals=student_totals(grades=grades, students=["eve"]),
+                       students=people, points=assignment_points(grades=grades))
+    assert rows[0] == [*CANVAS_STUDENT_COLUMNS, "a1"]
+    assert rows[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     assert rows[1] == ["Points Possible", "", "", "", "", "9"]
     assert rows[2] == ["Lee, Ann", "991", "", "ann", "", "6"]
-    assert rows[3][0] == "bo" and rows[3][3] == "bo"
+    assert rows[3] == ["Bo", "", "", "bo", "", "3"]
+    assert rows[4] == ["cy", "", "", "cy", "", "1.67"], "rounded to 2 decimals"
+    assert rows[6] == ["eve", "", "", "eve", "", ""], "not submitted: left blank"
+
+
+# --- a class graded for real ---------------------------------------------------------------
+
+ODD_PROBLEM = "cell <3> printed & stopped"
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
+    """10 simulated students and one without a notebook, graded by `grade run`; one
+    grading record gets an extra problem with HTML in it."""
     course = init_course(folder=tmp_path_factory.mktemp("report") / "course")
     generate_assignment(course_dir=course, assignment="wants")
     students = simulate_class(course_dir=course, assignment_id="wants", students=10, seed=8,
                               bad=["missing-notebook"])
     grade_run(course_dir=course, assignment="wants", unsafe=bool(sandbox_problem()),
               progress=False)
-    return course, students, write_class_report(course_dir=course)
+    record_path = sorted((course / "grade-runs" / "wants").glob("*.json"))[0]
+    record = json.loads(record_path.read_text())
+    record["problems"] = [*record["problems"], ODD_PROBLEM]
+    record_path.write_text(json.dumps(record))
+    before = _digest(course / "gradebook.db")
+    files = write_class_report(course_dir=course)
+    assert _digest(course / "gradebook.db") == before, "the gradebook is only read"
+    return course, students, files
 
 
-def test_the_report_of_a_graded_class(graded_class):
+def test_the_exports_match_the_gradebook(graded_class):
     course, students, files = graded_class
+    assert files.html.parent == course / "reports"
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         recorded = {s.student_id: s.score for s in gb.find_assignment("wants").submissions}
+        roster = {s.id for s in gb.students}
+    assert set(recorded) == set(students) == roster
     with open(files.grades_csv, newline="") as f:
-        rows = {r["student"]: r for r in csv.DictReader(f)}
+        reader = csv.DictReader(f)
+        rows = {r["student"]: r for r in reader}
+    assert reader.fieldnames == ["student", "wants", "total", "percent"]
     assert {s: float(r["total"]) for s, r in rows.items()} == pytest.approx(recorded)
+    assert {s: float(r["percent"]) for s, r in rows.items()} == pytest.approx(
+        {s: 100 * v / 11 for s, v in recorded.items()}, abs=1e-3)
     with open(files.canvas_csv, newline="") as f:
         canvas = list(csv.reader(f))
-    assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
-    assert canvas[1][0] == "Points Possible" and canvas[1][5] == "11"
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "wants"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", "11"]
     assert len(canvas) == 2 + len(students)
+    assert {r[3]: float(r[5]) for r in canvas[2:]} == pytest.approx(
+        {s: round(v, 2) for s, v in recorded.items()})
+
+
+def test_the_html_report(graded_class):
+    _, students, files = graded_class
     html = files.html.read_text()
-    for heading in ("Score distributions", "Item difficulty", "Mastery per principle",
-                    "Critique tags", "Waiting for hand grading", "Submissions with problems"):
-        assert heading in html
-    assert html.count("<svg") >= 4 and "<script" not in html
+    for heading in ("Score distributions", "Students", "Item difficulty",
+                    "Mastery per principle", "Critique tags", "Waiting for hand grading",
+                    "Submissions with problems"):
+        assert f">{heading}" in html
+    assert html.count("<svg") == 4 and html.count("<title id=") == 4
+    assert "<script" not in html and "src=" not in html and "<link" not in html
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "four inline plots share no id"
     assert "no wants.ipynb in the submission" in html
+    assert "cell &lt;3&gt; printed &amp; stopped" in html and ODD_PROBLEM not in html
     hand = [s.id for s in students.values() if s.needs_hand_grading]
     assert hand and all(f"<td>{s}</td><td>wants-g6</td>" in html for s in hand)
+    queue = html[html.index('id="hand"'):html.index('id="problems"')]
+    assert queue.count("<td>wants-g6</td>") == len(hand)
 
 
-def test_the_most_missed_tag_matches_the_answers(graded_class):
+def test_the_tag_mistakes_match_the_answers(graded_class):
     course, students, files = graded_class
     key = load_assignment(course / "keys" / "wants.yaml")
-    missed = Counter()
+    missed, added = Counter(), Counter()
     for student in students.values():
         for item in key.items.values():
             if item.kind == "critique":
                 chosen = set(student.answers.get(item.id) or [])
                 missed.update(set(item.post.tags) - chosen)
-    top_tag, top_count = missed.most_common(1)[0]
+                added.update(chosen - set(item.post.tags))
+    tags = tag_mistakes(choices=load_class(course_dir=course).choices).set_index("tag")
+    assert {t: n for t, n in tags["missed"].items() if n} == dict(missed)
+    assert {t: n for t, n in tags["added"].items() if n} == dict(added)
     html = files.html.read_text()
-    from course.knowledge import load_knowledge
+    names = load_knowledge().tags
+    top_tag, top_count = missed.most_common(1)[0]
+    assert (f'<tr><td>{names[top_tag].name}</td><td class="n">{top_count}</td>'
+            f'<td class="n">{added[top_tag]}</td></tr>') in html
 
-    name = load_knowledge().tags[top_tag].name
-    assert f'<tr><td>{name}</td><td class="n">{top_count}</td>' in html
 
-
-def test_a_folder_without_grades_gets_one_line(tmp_path):
-    with pytest.raises(CourseError, match="no gradebook") as error:
+def test_a_missing_or_unusable_gradebook_gets_one_line(tmp_path):
+    with pytest.raises(CourseError, match=r"no gradebook at .*grade run") as error:
         write_class_report(course_dir=tmp_path)
     assert "\n" not in str(error.value)
+    (tmp_path / "gradebook.db").write_bytes(b"not a database at all\n" * 100)
+    with pytest.raises(CourseError, match="not a readable nbgrader gradebook") as error:
+        write_class_report(course_dir=tmp_path)
+    assert "\n" not in str(error.value)
+    assert not (tmp_path / "reports").exists()
+
+
+def test_a_gradebook_without_grades_gets_one_line(tmp_path):
     course = init_course(folder=tmp_path / "course")
     generate_assignment(course_dir=course, assignment="wants")
+    assert (course / "gradebook.db").is_file()
     with pytest.raises(CourseError, match="no graded submission"):
         write_class_report(course_dir=course)
     assert not (course / "reports").exists()
+
+
+def test_a_missing_key_gets_one_line(graded_class, tmp_path):
+    course, _, _ = graded_class
+    shutil.copy(course / "gradebook.db", tmp_path / "gradebook.db")
+    with pytest.raises(CourseError, match=r"no answer key .*wants\.yaml") as error:
+        write_class_report(course_dir=tmp_path)
+    assert "\n" not in str(error.value)
+    assert not (tmp_path / "reports").exists()

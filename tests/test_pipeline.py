@@ -330,3 +330,30 @@ def test_a_kernel_that_cannot_start_is_reported_and_saved_answers_still_count(tm
                             "start") for p in result.problems), result.problems
     widget_points = sum(v for k, v in student.expected_items.items() if k != "wants-g5")
     assert result.score == pytest.approx(widget_points)
+
+
+def test_it_collects_from_the_exchange_first(tmp_path, monkeypatch):
+    from course.answers import save_answer
+
+    course = make_course(tmp_path / "course")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (course / "nbgrader_config.py").write_text(
+        (course / "nbgrader_config.py").read_text()
+        + f"\nc.Exchange.cache = r'{cache}'\nc.ExchangeCollect.check_owner = False\n")
+    flags = ["--Exchange.root", str(course / "exchange"), "--Exchange.cache", str(cache),
+             "--course", "smm-course"]
+    monkeypatch.chdir(course)
+    run_nbgrader(["release_assignment", ASSIGNMENT, *flags])
+    for student, tags in (("ana", ["hard-sell", "spam", "pressure"]), ("ben", ["spam"])):
+        home = tmp_path / "home" / student
+        home.mkdir(parents=True)
+        monkeypatch.chdir(home)
+        run_nbgrader(["fetch_assignment", ASSIGNMENT, *flags])
+        save_answer(home / ASSIGNMENT, "wants-g1", tags)
+        run_nbgrader(["submit", ASSIGNMENT, "--student", student, *flags])
+    summary = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=bool(sandbox_problem()),
+                        progress=False)
+    assert summary.collected
+    scores = {o.student: o.score for o in summary.outcomes}
+    assert scores == {"ana": 2.0, "ben": pytest.approx(2 / 3, abs=1e-3)}
