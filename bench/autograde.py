@@ -27,21 +27,15 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.tests import run_nbgrader
 
-from course.grading import init_course
-from course.pipeline import course_config, grade_run
+from course.grading import course_config, generate_assignment, init_course
+from course.pipeline import grade_run
 from course.simulate import simulate_class
 
 
 def build_class(folder: Path, assignment: str, students: int) -> Path:
     course = init_course(folder=folder)
-    cwd = os.getcwd()
-    os.chdir(course)
-    try:
-        run_nbgrader(["generate_assignment", assignment, "--force"])
-    finally:
-        os.chdir(cwd)
+    generate_assignment(course_dir=course, assignment=assignment)
     simulate_class(course_dir=course, assignment_id=assignment, students=students, seed=1)
     return course
 

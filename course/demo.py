@@ -11,10 +11,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .grading import init_course
-from .pipeline import RunSummary, course_config, grade_run
+from .grading import generate_assignment, init_course
+from .pipeline import RunSummary, grade_run
 
-__all__ = ["DemoResult", "generate_assignment", "run_demo"]
+__all__ = ["DemoResult", "run_demo"]
 
 #: Broken submissions the demo class includes, to show how they are reported.
 DEMO_FAULTS = ("corrupt-notebook", "infinite-loop", "kernel-crash")
@@ -25,26 +25,6 @@ class DemoResult:
     course: Path
     summary: RunSummary
     report: Path
-
-
-def generate_assignment(*, course_dir: Path, assignment: str) -> None:
-    """What ``nbgrader generate_assignment ASSIGNMENT`` does, from Python."""
-    from nbgrader.converters import GenerateAssignment
-    from nbgrader.coursedir import CourseDirectory
-    from nbgrader.utils import capture_log
-
-    from .errors import CourseError
-
-    config = course_config(course_dir)
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id = assignment
-    app = GenerateAssignment(coursedir=coursedir, config=config)
-    app.force = True
-    result = capture_log(app)
-    if not result["success"]:
-        lines = (result.get("error") or result.get("log") or "").strip().splitlines()
-        raise CourseError(f"generate_assignment {assignment} failed: "
-                          f"{lines[-1] if lines else 'no message'}")
 
 
 def run_demo(*, folder: Path | str | None = None, students: int = 30,

@@ -9,7 +9,9 @@ course's ``keys/`` folder, and writes each graded cell's outputs: the score (whi
 nbgrader records as partial credit) and per-item feedback. Whatever the student's kernel
 printed or computed in those cells is thrown away.
 
-:func:`init_course` makes a ready course folder outside the repository.
+:func:`init_course` makes a ready course folder outside the repository;
+:func:`course_config` reads its nbgrader configuration and :func:`generate_assignment`
+does what ``nbgrader generate_assignment`` does, from Python.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Float, Unicode
+from traitlets.config import Config
+from traitlets.config.loader import PyFileConfigLoader
 
 from .answers import read_submission_answers
 from .assignments import (
@@ -46,9 +50,12 @@ __all__ = [
     "KeepGraderFeedbackOnly",
     "LoadAnswerKey",
     "RequestHandGrading",
+    "course_config",
+    "generate_assignment",
     "grading_notes",
     "init_course",
     "score_notebook",
+    "step_failure",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -339,3 +346,39 @@ def init_course(*, folder: Path | str, force: bool = False) -> Path:
     config = config.replace("{{keys_dir}}", str(keys)).replace("{{root}}", str(folder))
     (folder / "nbgrader_config.py").write_text(config, encoding="utf-8")
     return folder
+
+
+def course_config(course_dir: Path) -> Config:
+    """The course's nbgrader configuration, rooted at ``course_dir``."""
+    path = course_dir / "nbgrader_config.py"
+    if not path.is_file():
+        raise CourseError(f"{course_dir} is not a course folder (no nbgrader_config.py): "
+                          "make one with `python -m course grade init DIR`")
+    config = PyFileConfigLoader(path.name, path=str(course_dir)).load_config()
+    config.CourseDirectory.root = str(course_dir)
+    return config
+
+
+def generate_assignment(*, course_dir: Path, assignment: str) -> None:
+    """What ``nbgrader generate_assignment ASSIGNMENT`` does, from Python."""
+    from nbgrader.converters import GenerateAssignment
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    config = course_config(course_dir)
+    coursedir = CourseDirectory(config=config)
+    coursedir.assignment_id = assignment
+    app = GenerateAssignment(coursedir=coursedir, config=config)
+    app.force = True
+    failure = step_failure(capture_log(app))
+    if failure:
+        raise CourseError(f"generate_assignment {assignment} failed: {failure}")
+
+
+def step_failure(result: dict) -> str | None:
+    """The last line nbgrader logged for a failed step run with ``capture_log``, or
+    ``None`` if it succeeded."""
+    if result["success"]:
+        return None
+    lines = (result.get("error") or result.get("log") or "").strip().splitlines()
+    return lines[-1] if lines else "no message"

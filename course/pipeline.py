@@ -37,13 +37,13 @@ from pathlib import Path
 
 import nbformat
 from traitlets.config import Config
-from traitlets.config.loader import PyFileConfigLoader
 
 from .batch import write_atomically
 from .errors import CourseError
 from .gradebooks import graded_students, make_template, merge_submission, worker_copy
+from .grading import course_config, grading_notes, step_failure
 
-__all__ = ["Outcome", "RunSummary", "course_config", "default_workers", "grade_run"]
+__all__ = ["Outcome", "RunSummary", "default_workers", "grade_run"]
 
 RUNS_DIR = "grade-runs"
 
@@ -77,17 +77,6 @@ def default_workers() -> int:
     its kernel (start, replies, shutdown), so two per core keep the cores busy
     (``bench/autograde.py --workers N`` measures it)."""
     return 2 * (os.cpu_count() or 1)
-
-
-def course_config(course_dir: Path) -> Config:
-    """The course's nbgrader configuration, rooted at ``course_dir``."""
-    path = course_dir / "nbgrader_config.py"
-    if not path.is_file():
-        raise CourseError(f"{course_dir} is not a course folder (no nbgrader_config.py): "
-                          "make one with `python -m course grade init DIR`")
-    config = PyFileConfigLoader(path.name, path=str(course_dir)).load_config()
-    config.CourseDirectory.root = str(course_dir)
-    return config
 
 
 def grade_run(*, course_dir: Path | str, assignment: str, workers: int | None = None,
@@ -176,10 +165,9 @@ def _collect(course_dir: Path, config: Config, assignment: str) -> bool:
     if not inbound.is_dir() or not any(inbound.glob(f"*+{assignment}+*")):
         return False
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
-    result = api.collect(assignment)
-    if not result["success"]:
-        last = (result.get("error") or result.get("log") or "").strip().splitlines()
-        raise CourseError(f"collect failed: {last[-1] if last else 'no message'}")
+    failure = step_failure(api.collect(assignment))
+    if failure:
+        raise CourseError(f"collect failed: {failure}")
     return True
 
 
@@ -291,8 +279,6 @@ def _grade_one(student: str) -> Outcome:
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log
 
-    from .grading import grading_notes
-
     setup = _setup
     started = time.perf_counter()
     staging = setup.work / "staging"
@@ -306,10 +292,9 @@ def _grade_one(student: str) -> Outcome:
     for step, converter in (("autograde", Autograde), ("feedback", GenerateFeedback)):
         app = converter(coursedir=coursedir, config=config)
         app.force = True
-        result = capture_log(app)
-        if not result["success"]:
-            lines = (result.get("error") or result.get("log") or "").strip().splitlines()
-            problems.append(f"{step} failed: {lines[-1] if lines else 'no message'}")
+        failure = step_failure(capture_log(app))
+        if failure:
+            problems.append(f"{step} failed: {failure}")
             break
     graded = setup.course_dir / "autograded" / student / setup.assignment
     for name in setup.notebooks:

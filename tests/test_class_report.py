@@ -27,9 +27,8 @@ from course.classreport import (
     tag_mistakes,
     write_class_report,
 )
-from course.demo import generate_assignment
 from course.errors import CourseError
-from course.grading import init_course
+from course.grading import generate_assignment, init_course
 from course.knowledge import load_knowledge
 from course.pipeline import grade_run
 from course.sandbox import sandbox_problem
@@ -279,10 +278,13 @@ def test_a_gradebook_without_grades_gets_one_line(tmp_path):
     assert not (course / "reports").exists()
 
 
-def test_a_missing_key_gets_one_line(graded_class, tmp_path):
+def test_a_missing_key_gets_one_line_in_any_folder_name(graded_class, tmp_path):
     course, _, _ = graded_class
-    shutil.copy(course / "gradebook.db", tmp_path / "gradebook.db")
+    odd = tmp_path / "class #1? fall"  # characters that mean something in a SQLite URI
+    odd.mkdir()
+    shutil.copy(course / "gradebook.db", odd / "gradebook.db")
     with pytest.raises(CourseError, match=r"no answer key .*wants\.yaml") as error:
-        write_class_report(course_dir=tmp_path)
+        write_class_report(course_dir=odd)
     assert "\n" not in str(error.value)
-    assert not (tmp_path / "reports").exists()
+    assert [p.name for p in tmp_path.iterdir()] == [odd.name], "no stray database file"
+    assert [p.name for p in odd.iterdir()] == ["gradebook.db"]

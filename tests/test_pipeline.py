@@ -17,7 +17,7 @@ from nbgrader.api import Gradebook
 from nbgrader.tests import run_nbgrader
 
 from course.errors import CourseError
-from course.grading import init_course
+from course.grading import generate_assignment, init_course
 from course.pipeline import grade_run
 from course.sandbox import sandbox_problem
 from course.simulate import BAD_SUBMISSIONS, simulate_class
@@ -56,12 +56,7 @@ probe("kill-grader", lambda: os.kill(os.getppid(), 0) if os.getppid() > 1 else 1
 
 def make_course(folder):
     course = init_course(folder=folder)
-    cwd = os.getcwd()
-    os.chdir(course)
-    try:
-        run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"])
-    finally:
-        os.chdir(cwd)
+    generate_assignment(course_dir=course, assignment=ASSIGNMENT)
     return course
 
 
