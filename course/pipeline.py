@@ -282,20 +282,24 @@ def _grade_one(student: str) -> Outcome:
     setup = _setup
     started = time.perf_counter()
     staging = setup.work / "staging"
-    problems = _stage(setup, student, staging / student / setup.assignment)
     config = copy.deepcopy(setup.config)
     config.CourseDirectory.submitted_directory = str(staging)
     config.CourseDirectory.db_url = worker_copy(template=setup.template,
                                                 target=setup.work / f"{student}.db")
-    coursedir = CourseDirectory(config=config)
-    coursedir.assignment_id, coursedir.student_id = setup.assignment, student
-    for step, converter in (("autograde", Autograde), ("feedback", GenerateFeedback)):
-        app = converter(coursedir=coursedir, config=config)
-        app.force = True
-        failure = step_failure(capture_log(app))
-        if failure:
-            problems.append(f"{step} failed: {failure}")
-            break
+    problems: list[str] = []
+    try:
+        problems += _stage(setup, student, staging / student / setup.assignment)
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id, coursedir.student_id = setup.assignment, student
+        for step, converter in (("autograde", Autograde), ("feedback", GenerateFeedback)):
+            app = converter(coursedir=coursedir, config=config)
+            app.force = True
+            failure = step_failure(capture_log(app))
+            if failure:
+                problems.append(f"{step} failed: {failure}")
+                break
+    except Exception as exc:  # one submission must never stop the class
+        problems.append(f"could not be graded ({type(exc).__name__}: {exc})")
     graded = setup.course_dir / "autograded" / student / setup.assignment
     for name in setup.notebooks:
         with contextlib.suppress(OSError, ValueError):
@@ -314,21 +318,25 @@ def _grade_one(student: str) -> Outcome:
 
 
 def _stage(setup: _WorkerSetup, student: str, staged: Path) -> list[str]:
-    """Copy the submission to ``staged``, without links, and put the released notebook
-    where one is missing or unreadable. Returns what was wrong."""
+    """Copy the submission to ``staged`` (regular files and folders only), and put the
+    released notebook where one is missing or unreadable. Returns what was wrong."""
     problems = []
     shutil.rmtree(staged, ignore_errors=True)
-    links: list[str] = []
+    skipped: list[str] = []
 
-    def skip_links(folder, names):
-        found = [n for n in names if os.path.islink(os.path.join(folder, n))]
-        links.extend(found)
+    def only_files_and_folders(folder, names):
+        # A link could point at your files; a pipe or device would block the copy.
+        found = [n for n in names if os.path.islink(os.path.join(folder, n))
+                 or not (os.path.isfile(os.path.join(folder, n))
+                         or os.path.isdir(os.path.join(folder, n)))]
+        skipped.extend(found)
         return found
 
     shutil.copytree(setup.course_dir / "submitted" / student / setup.assignment, staged,
-                    ignore=skip_links)
-    if links:
-        problems.append(f"links are not graded and were left out: {', '.join(sorted(links))}")
+                    ignore=only_files_and_folders)
+    if skipped:
+        problems.append("links and special files are not graded and were left out: "
+                        + ", ".join(sorted(skipped)))
     for name in setup.notebooks:
         path = staged / f"{name}.ipynb"
         why = _unreadable(path)

@@ -77,6 +77,7 @@ def add_probe_student(course, like="s01"):
                                                               repo=str(ROOT))))
     nbformat.write(nb, dst / f"{ASSIGNMENT}.ipynb")
     (dst / "key-link.yaml").symlink_to(course / "keys" / "wants.yaml")
+    os.mkfifo(dst / "pipe")  # copying a pipe would block the worker for ever
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +154,8 @@ def test_submitted_code_cannot_reach_other_students_keys_gradebook_or_network(gr
     reached = {name: what for name, what in results.items() if not what.startswith("blocked")}
     assert reached == {}, reached
     assert not (course / "planted.txt").exists()
-    assert any("links are not graded" in p for p in outcome(course, "zz-probe")["problems"])
+    assert any("links and special files are not graded and were left out: key-link.yaml, pipe"
+               in p for p in outcome(course, "zz-probe")["problems"])
     assert not (course / "autograded" / "zz-probe" / ASSIGNMENT / "key-link.yaml").exists()
     # the probe did not stop the student's real work from being graded
     assert gradebook_scores(course)["zz-probe"]["wants-g5"] == gradebook_scores(course)["s01"][
