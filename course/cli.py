@@ -80,7 +80,7 @@ def _grade_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_run_summary(summary) -> str:
+def format_run_summary(summary, *, next_step: bool = True) -> str:
     """What a grading run did, for the instructor's terminal."""
     n = len(summary.outcomes)
     lines = []
@@ -106,7 +106,8 @@ def format_run_summary(summary) -> str:
                      + ", ".join(o.student for o in hand[:10]) + (" ..." * (len(hand) > 10)))
     lines.append(f"Details: grade-runs/{summary.assignment}/ (one record per student) and "
                  f"grade-runs/{summary.assignment}.log (nbgrader's log).")
-    lines.append("Next: python -m course grade report")
+    if next_step:
+        lines.append("Next: python -m course grade report")
     return "\n".join(lines)
 
 
@@ -123,7 +124,7 @@ def _grade_demo(args: argparse.Namespace) -> int:
     from .demo import run_demo
 
     result = run_demo(folder=args.folder, students=args.students)
-    print(format_run_summary(result.summary))
+    print(format_run_summary(result.summary, next_step=False))
     print(f"\nOpen the report: {result.report}\nThe course folder: {result.course}")
     return 0
 
