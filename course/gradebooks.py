@@ -75,7 +75,8 @@ def merge_submission(*, gradebook: Path, worker: Path, assignment: str, student:
                 _copy_submission(db, new[0])
                 db.execute("COMMIT")
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:  # COMMIT may have finished before an interrupt
+                    db.execute("ROLLBACK")
                 raise
         finally:
             db.execute("DETACH DATABASE w")

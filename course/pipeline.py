@@ -30,6 +30,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 import warnings
 from dataclasses import asdict, dataclass, field
@@ -213,9 +214,10 @@ def _grade_all(setup: _WorkerSetup, todo: list[str], *, workers: int, progress: 
             worker_db = setup.work / f"{outcome.student}.db"
             # The record first: if the run stops between the two, the submission is not
             # in the gradebook yet, so the next run grades it again and rewrites both.
-            _record(setup.course_dir, outcome)
-            merge_submission(gradebook=gradebook, worker=worker_db,
-                             assignment=setup.assignment, student=outcome.student)
+            with _ctrl_c_held_back():
+                _record(setup.course_dir, outcome)
+                merge_submission(gradebook=gradebook, worker=worker_db,
+                                 assignment=setup.assignment, student=outcome.student)
             worker_db.unlink(missing_ok=True)
             shutil.rmtree(setup.work / "staging" / outcome.student, ignore_errors=True)
             bar.update()
@@ -227,6 +229,22 @@ def _grade_all(setup: _WorkerSetup, todo: list[str], *, workers: int, progress: 
     finally:
         bar.close()
         pool.join()
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_back():
+    """Hold Ctrl+C back until the block ends, so a submission is recorded and merged whole."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _record(course_dir: Path, outcome: Outcome) -> None:

@@ -18,7 +18,7 @@ from nbgrader.tests import run_nbgrader
 
 from course.errors import CourseError
 from course.grading import generate_assignment, init_course
-from course.pipeline import grade_run
+from course.pipeline import _ctrl_c_held_back, grade_run
 from course.sandbox import sandbox_problem
 from course.simulate import BAD_SUBMISSIONS, simulate_class
 
@@ -204,6 +204,18 @@ def run_cli(*args, cwd, env=None, **kw):
     return subprocess.Popen([sys.executable, "-m", "course", "grade", *args], cwd=cwd,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, **kw)
+
+
+def test_ctrl_c_during_a_merge_waits_until_the_merge_is_whole():
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with _ctrl_c_held_back():
+            steps.append("recorded")
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            steps.append("merged")
+    assert steps == ["recorded", "merged"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 @needs_sandbox
