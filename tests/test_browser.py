@@ -64,6 +64,8 @@ def lab(tmp_path_factory):
     (settings / "notification.jupyterlab-settings").write_text(
         json.dumps({"fetchNews": "false", "checkForUpdates": False}))
     port = free_port()
+    log = root / "lab.log"
+    lab_log = log.open("w")
     env = {**os.environ, "COURSE_PROGRESS_FILE": str(root / "progress.json"),
            "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
@@ -71,7 +73,7 @@ def lab(tmp_path_factory):
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
          f"--ServerApp.root_dir={root}", "--allow-root"],
-        cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        cwd=course, env=env, stdout=lab_log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -83,9 +85,10 @@ def lab(tmp_path_factory):
     else:
         server.kill()
         pytest.fail("JupyterLab did not start")
-    yield {"url": url, "root": root, "course": course, "student": student}
+    yield {"url": url, "root": root, "course": course, "student": student, "log": log}
     server.terminate()
     server.wait(timeout=20)
+    lab_log.close()
 
 
 @pytest.fixture(scope="module")
@@ -119,19 +122,55 @@ def open_notebook(page, lab, path):
     return panel
 
 
-def run_all(page):
+RUN_FINISHED = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+    // Started (a cell is numbered) and finished (no cell waiting with *);
+    // "Run All" stops at an error, so later cells may stay unnumbered.
+    return prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
+        && prompts.every(p => !p.textContent.includes('*'));
+}"""
+
+
+def run_all(page, lab):
     """Run every cell and wait until the run has finished."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-    page.wait_for_function(
-        """() => {
-            const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
-            const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-            // Started (a cell is numbered) and finished (no cell waiting with *);
-            // "Run All" stops at an error, so later cells may stay unnumbered.
-            return prompts.some(p => /\\[\\d+\\]/.test(p.textContent))
-                && prompts.every(p => !p.textContent.includes('*'));
-        }""", timeout=120_000)
+    run_all_item = page.locator(".lm-Menu-item", has_text="Run All Cells").first
+    for _ in range(10):
+        # The menu acts on the current widget: focus the notebook, then check that the
+        # command is enabled before clicking it (a disabled menu item ignores the click).
+        page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        run_all_item.wait_for(state="visible")
+        if "lm-mod-disabled" not in (run_all_item.get_attribute("class") or ""):
+            run_all_item.click()
+            break
+        page.keyboard.press("Escape")
+        time.sleep(1)
+    else:
+        pytest.fail("'Run All Cells' stayed disabled:\n" + page_state(page, lab))
+    try:
+        page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    except playwright_api.TimeoutError:
+        pytest.fail("the notebook run did not finish in 120 s:\n" + page_state(page, lab))
+
+
+def page_state(page, lab) -> str:
+    """What a person would see, for a failure message: dialogs, kernel, cell prompts."""
+    return page.evaluate("""() => {
+        const text = sel => [...document.querySelectorAll(sel)].map(e => e.innerText.trim());
+        const status = document.querySelector('.jp-Notebook-ExecutionIndicator');
+        return [
+            'dialogs: ' + JSON.stringify(text('.jp-Dialog')),
+            'kernel: ' + (status ? status.getAttribute('data-status') : 'no indicator'),
+            'kernel name: ' + JSON.stringify(text('.jp-KernelName')),
+            'prompts: ' + JSON.stringify(text('.jp-NotebookPanel:not(.lm-mod-hidden) '
+                                               + '.jp-CodeCell .jp-InputPrompt')),
+            'errors: ' + JSON.stringify(text('.jp-OutputArea-output[data-mime-type='
+                                              + '"application/vnd.jupyter.stderr"]')),
+        ].join('\\n');
+    }""") + "\nJupyterLab's log ends:\n" + lab["log"].read_text()[-3000:]
+
+
 
 
 def exercise(panel, item_id):
@@ -154,13 +193,13 @@ def shot(page, name):
 
 def test_start_page_then_a_lesson_self_check(page, lab):
     panel = open_notebook(page, lab, "notebooks/00_start.ipynb")
-    run_all(page)
+    run_all(page, lab)
     panel.locator(".smm-progress").wait_for(state="visible")
     assert panel.locator(".smm-progress").inner_text().count("/") >= 5
     shot(page, "start-page")
 
     panel = open_notebook(page, lab, "notebooks/01_five_wants.ipynb")
-    run_all(page)
+    run_all(page, lab)
     widget, check = exercise(panel, "wants-q1")
     widget.scroll_into_view_if_needed()
     from course.exercises import load_items
@@ -183,7 +222,7 @@ def test_start_page_then_a_lesson_self_check(page, lab):
 
 def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
     panel = open_notebook(page, lab, "student/wants/wants.ipynb")
-    run_all(page)
+    run_all(page, lab)
     widget, _ = exercise(panel, "wants-g1")
     widget.scroll_into_view_if_needed()
     widget.get_by_label("Hard sell", exact=True).check()
@@ -212,7 +251,7 @@ def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
     page.reload()
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".jp-Cell").first.wait_for(state="visible")
-    run_all(page)
+    run_all(page, lab)
     widget, _ = exercise(panel, "wants-g1")
     widget.scroll_into_view_if_needed()
     assert widget.get_by_label("Hard sell", exact=True).is_checked()

@@ -208,12 +208,11 @@ def run_cli(*args, cwd, env=None, **kw):
 
 def test_ctrl_c_during_a_merge_waits_until_the_merge_is_whole():
     steps = []
-    with pytest.raises(KeyboardInterrupt):
-        with _ctrl_c_held_back():
-            steps.append("recorded")
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)
-            steps.append("merged")
+    with pytest.raises(KeyboardInterrupt), _ctrl_c_held_back():
+        steps.append("recorded")
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        steps.append("merged")
     assert steps == ["recorded", "merged"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
