@@ -16,11 +16,15 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .answers import ANSWER_MIME, answers_in_notebook, load_answer, save_answer
-from .exercises import Feedback, Item
-from .knowledge import Post, load_knowledge
+
+if TYPE_CHECKING:
+    from .exercises import Feedback, Item
+
+# The exercise and knowledge modules load on first use: while nbgrader executes an
+# assignment, ``graded_item`` needs neither, and every graded kernel starts faster.
 
 __all__ = ["GradedExercise", "graded_item"]
 
@@ -66,6 +70,8 @@ class GradedExercise:
             self._handle.update(_bundle(self.item.id, record), raw=True)
 
     def check(self, answer: Any) -> Feedback:
+        from .exercises import Feedback
+
         record = self.save(answer)
         when = time.strftime("%H:%M:%S") if record else "not saved (grading run)"
         return Feedback(self.item.id, SAVED, 0.0, self.item.points,
@@ -96,6 +102,9 @@ def _mirrored(folder: Path, item_id: str) -> dict | None:
 
 
 def _public_item(spec: dict) -> Item:
+    from .exercises import Item
+    from .knowledge import Post, load_knowledge
+
     post = None
     if "post" in spec:
         p = spec["post"]

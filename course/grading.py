@@ -22,8 +22,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import nbformat
+from jinja2 import BytecodeCache
 from jupyter_core.utils import ensure_async
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbconvert.exporters import HTMLExporter
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -46,6 +48,7 @@ __all__ = [
     "CONFIG_TEMPLATE",
     "STOPPED",
     "ExecuteGuarded",
+    "FeedbackExporter",
     "GradeSavedAnswers",
     "KeepGraderFeedbackOnly",
     "LoadAnswerKey",
@@ -318,6 +321,32 @@ class KeepGraderFeedbackOnly(NbGraderPreprocessor):
         else:
             cell.outputs = []
         return cell, resources
+
+
+class _CompiledTemplates(BytecodeCache):
+    """Jinja bytecode kept in memory, keyed by template name and source checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback exporter, compiling its templates once per process instead of
+    once per notebook (``grade run`` workers set ``GenerateFeedback.exporter_class``)."""
+
+    _compiled = _CompiledTemplates()
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = self._compiled
+        return environment
 
 
 def init_course(*, folder: Path | str, force: bool = False) -> Path:

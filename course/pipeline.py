@@ -281,6 +281,7 @@ def _start_worker(setup: _WorkerSetup, slots) -> None:
     base = config.SandboxedKernelManager.get("kernel_uid", 61000)
     config.SandboxedKernelManager.kernel_uid = base + slot
     config.ExecuteGuarded.shutdown_kernel = "immediate"
+    config.GenerateFeedback.exporter_class = "course.grading.FeedbackExporter"
     _setup = _WorkerSetup(**{**setup.__dict__, "config": config})
     handler = logging.FileHandler(setup.work.parent.parent / f"{setup.assignment}.log")
     handler.setFormatter(logging.Formatter(f"%(asctime)s [{slot}] %(levelname)s %(message)s"))

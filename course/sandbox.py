@@ -15,6 +15,7 @@ The kernel talks to the grader over Unix sockets in a per-kernel folder (TCP can
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from jupyter_client import AsyncKernelManager
-from traitlets import Integer
+from traitlets import Integer, List, Unicode
 
 __all__ = ["SandboxedKernelManager", "sandbox_command", "sandbox_problem"]
 
@@ -67,8 +68,10 @@ def _read_only_roots() -> list[Path]:
 
 def sandbox_command(kernel: list[str], *, workdir: Path, kernel_dir: Path, memory_mb: int,
                     cpu_seconds: int, max_processes: int, max_file_mb: int,
-                    uid: int | None, env: dict[str, str]) -> list[str]:
-    """The command that runs ``kernel`` inside the sandbox (pure: builds a list)."""
+                    uid: int | None, env: dict[str, str],
+                    hidden: tuple[Path, ...] = ()) -> list[str]:
+    """The command that runs ``kernel`` inside the sandbox (pure: builds a list).
+    Each folder in ``hidden`` looks empty inside."""
     cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
            "--unshare-ipc", "--unshare-uts", "--hostname", "grading",
            # /tmp first: a bind under /tmp (a checkout or virtualenv there) goes on top.
@@ -81,6 +84,8 @@ def sandbox_command(kernel: list[str], *, workdir: Path, kernel_dir: Path, memor
             cmd += ["--symlink", os.readlink(link), str(link)]
         elif link.is_dir():
             cmd += ["--ro-bind", str(link), str(link)]
+    for folder in hidden:
+        cmd += ["--tmpfs", str(folder), "--remount-ro", str(folder)]
     cmd += ["--proc", "/proc", "--dev", "/dev",
             "--bind", str(kernel_dir), str(kernel_dir),
             "--bind", str(workdir), str(workdir), "--chdir", str(workdir)]
@@ -102,6 +107,16 @@ def sandbox_command(kernel: list[str], *, workdir: Path, kernel_dir: Path, memor
     if uid is not None:
         cmd += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
     return cmd + kernel
+
+
+def _package_folders(names) -> tuple[Path, ...]:
+    """Where the installed packages ``names`` live (found without importing them)."""
+    folders = []
+    for name in names:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.submodule_search_locations:
+            folders += [Path(p) for p in spec.submodule_search_locations]
+    return tuple(folders)
 
 
 def _tasks_of_user(uid: int) -> int:
@@ -128,6 +143,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         128, help="Processes and threads a grading kernel may run (stops fork bombs).").tag(
         config=True)
     max_file_mb = Integer(64, help="Largest file a grading kernel may write, in MiB.").tag(
+        config=True)
+    hidden_packages = List(
+        Unicode(), ["debugpy"],
+        help="Installed packages a grading kernel does not see. debugpy: the kernel loads "
+             "its debugger at every start (about 0.1 s) and grading never uses it.").tag(
         config=True)
     kernel_uid = Integer(
         61000, help="When grading as root, kernels run as this unprivileged user id (the "
@@ -175,7 +195,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         return sandbox_command(
             kernel, workdir=self._workdir, kernel_dir=self._sandbox_dir,
             memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds, max_processes=limit,
-            max_file_mb=self.max_file_mb, uid=uid, env=env)
+            max_file_mb=self.max_file_mb, uid=uid, env=env,
+            hidden=_package_folders(self.hidden_packages))
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

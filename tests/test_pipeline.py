@@ -51,6 +51,7 @@ probe("network", lambda: socket.create_connection(("1.1.1.1", 53), timeout=3))
 probe("dns", lambda: socket.getaddrinfo("example.com", 443))
 probe("write-course", lambda: open(course + "/planted.txt", "w").write("x"))
 probe("kill-grader", lambda: os.kill(os.getppid(), 0) if os.getppid() > 1 else 1 / 0)
+probe("debugger", lambda: __import__("debugpy.server"))
 '''
 
 
@@ -196,7 +197,7 @@ def probe_results(course):
     printed = "".join(o.get("text", "") for o in nb.cells[1].outputs)
     results = dict(line.split(" ", 2)[1:] for line in printed.splitlines()
                    if line.startswith("PROBE"))
-    assert len(results) == 10, printed
+    assert len(results) == 11, printed
     return results
 
 
@@ -267,7 +268,7 @@ def test_without_bubblewrap_it_refuses_unless_unsafe(tmp_path):
     assert "WITHOUT a sandbox" in out and "Graded 2 submissions" in out
     # the control: unsandboxed, the same probe reaches the keys and the other student
     reached = {k for k, v in probe_results(course).items() if v.startswith("REACHED")}
-    assert {"keys", "other-student", "gradebook", "source"} <= reached
+    assert {"keys", "other-student", "gradebook", "source", "debugger"} <= reached
 
 
 @pytest.mark.parametrize("setup, message", [
