@@ -202,6 +202,7 @@ def _grade_all(setup: _WorkerSetup, todo: list[str], *, workers: int, progress: 
     from tqdm import tqdm
 
     gradebook = setup.course_dir / "gradebook.db"
+    _preload()
     slots = multiprocessing.get_context("fork").SimpleQueue()
     for slot in range(workers):
         slots.put(slot)
@@ -229,6 +230,17 @@ def _grade_all(setup: _WorkerSetup, todo: list[str], *, workers: int, progress: 
     finally:
         bar.close()
         pool.join()
+
+
+def _preload() -> None:
+    """Load once, before the workers fork, what each of them needs: nbgrader's converters
+    and the critic (it reviews rewrites). The workers then share it instead of each
+    loading it again."""
+    import nbgrader.converters  # noqa: F401
+
+    from .critique import get_critic
+
+    get_critic()
 
 
 @contextlib.contextmanager
@@ -282,6 +294,7 @@ def _start_worker(setup: _WorkerSetup, slots) -> None:
     config.SandboxedKernelManager.kernel_uid = base + slot
     config.ExecuteGuarded.shutdown_kernel = "immediate"
     config.GenerateFeedback.exporter_class = "course.grading.FeedbackExporter"
+    _one_engine_per_database()
     _setup = _WorkerSetup(**{**setup.__dict__, "config": config})
     handler = logging.FileHandler(setup.work.parent.parent / f"{setup.assignment}.log")
     handler.setFormatter(logging.Formatter(f"%(asctime)s [{slot}] %(levelname)s %(message)s"))
@@ -290,6 +303,25 @@ def _start_worker(setup: _WorkerSetup, slots) -> None:
         logger.handlers = [handler]
         logger.propagate = False
         logger.setLevel(logging.INFO)
+
+
+def _one_engine_per_database() -> None:
+    """nbgrader opens the gradebook about a dozen times per submission, each time with a
+    new SQLAlchemy engine that compiles every query afresh. In a worker, reuse the engine
+    of the database last opened (nbgrader's ``close`` only empties its pool)."""
+    import nbgrader.api
+
+    create_engine = nbgrader.api.create_engine
+    last: dict = {}
+
+    def reused_engine(url, **options):
+        key = (str(url), tuple(sorted(options.items())))
+        if key not in last:
+            last.clear()
+            last[key] = create_engine(url, **options)
+        return last[key]
+
+    nbgrader.api.create_engine = reused_engine
 
 
 def _grade_one(student: str) -> Outcome:

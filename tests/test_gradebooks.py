@@ -72,3 +72,24 @@ def test_a_failed_merge_changes_nothing(course_db, tmp_path):
         merge_submission(gradebook=course_db, worker=empty, assignment="a1", student="old")
     assert totals(course_db) == {"old": 0.0}
     assert course_db.read_bytes() == before
+
+
+def test_a_worker_opens_each_gradebook_with_one_engine(course_db, tmp_path, monkeypatch):
+    import nbgrader.api
+
+    from course.pipeline import _one_engine_per_database
+
+    monkeypatch.setattr(nbgrader.api, "create_engine", nbgrader.api.create_engine)  # restored
+    _one_engine_per_database()
+    with Gradebook(f"sqlite:///{course_db}") as first:
+        engine = first.engine
+    with Gradebook(f"sqlite:///{course_db}") as again:
+        assert again.engine is engine  # compiled queries are reused
+        assert [s.id for s in again.students] == ["old"]  # and it still reads after close
+    other = tmp_path / "other.db"
+    with Gradebook(f"sqlite:///{other}") as elsewhere:
+        assert elsewhere.engine is not engine
+        elsewhere.add_student("new")
+    with Gradebook(f"sqlite:///{course_db}") as back:
+        assert back.engine is not engine  # only the last database's engine is kept
+        assert [s.id for s in back.students] == ["old"]
