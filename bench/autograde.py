@@ -4,11 +4,12 @@ Builds a course in a temporary folder, simulates a class that submitted one assi
 and copies the course. In this one process it then grades one copy the way plain nbgrader
 does (its ``Autograde`` and ``GenerateFeedback`` converters, what ``nbgrader autograde``
 and ``nbgrader generate_feedback`` run: one submission after another, no sandbox) and the
-other with :func:`course.pipeline.grade_run` (worker processes, each kernel sandboxed).
-It checks that both gave every student the same score, and prints seconds per submission,
-their ratio, and the floor: a bare kernel start (start, ready, stop).
+others with :func:`course.pipeline.grade_run` (worker processes, each kernel sandboxed).
+It checks that every run gave every student the same score, and prints seconds per
+submission, their ratio, and the floor: a bare kernel start (start, ready, stop), measured
+before and after each grade run, since this kind of machine drifts in speed.
 
-    .venv/bin/python bench/autograde.py [--students 40] [--workers N] [--assignment wants]
+    .venv/bin/python bench/autograde.py [--students 40] [--workers N] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -74,36 +75,52 @@ def kernel_floor(runs: int = 7) -> float:
     return statistics.median(asyncio.run(_kernel_start_stop()) for _ in range(runs))
 
 
+def copy_course(plain: Path, target: Path) -> Path:
+    shutil.copytree(plain, target)
+    (target / "nbgrader_config.py").write_text(
+        (plain / "nbgrader_config.py").read_text().replace(str(plain), str(target)))
+    return target
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--assignment", default="wants")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="grade runs, each between two floor measurements (this "
+                             "machine's speed drifts; the median is reported)")
     args = parser.parse_args()
     logging.getLogger("traitlets").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="bench-autograde-") as tmp:
-        plain = build_class(Path(tmp) / "plain", args.assignment, args.students)
-        ours = Path(tmp) / "ours"
-        shutil.copytree(plain, ours)
-        (ours / "nbgrader_config.py").write_text(
-            (plain / "nbgrader_config.py").read_text().replace(str(plain), str(ours)))
-        floor = kernel_floor()
-        plain_seconds = plain_nbgrader(plain, args.assignment)
-        summary = grade_run(course_dir=ours, assignment=args.assignment,
-                            workers=args.workers, progress=False)
-        agree = scores(plain, args.assignment) == scores(ours, args.assignment)
     n, cores = args.students, os.cpu_count()
-    plain_each, ours_each = plain_seconds / n, summary.seconds / n
-    per_core = ours_each * min(summary.workers, cores)
-    print(f"{n} submissions of {args.assignment!r}, {cores} CPUs, "
-          f"{summary.workers} workers, sandboxed={summary.sandboxed}")
+    with tempfile.TemporaryDirectory(prefix="bench-autograde-") as tmp:
+        plain = build_class(Path(tmp) / "plain", args.assignment, n)
+        courses = [copy_course(plain, Path(tmp) / f"ours{i}") for i in range(args.repeat)]
+        plain_seconds = plain_nbgrader(plain, args.assignment)
+        floors, runs = [kernel_floor()], []
+        for course in courses:
+            runs.append(grade_run(course_dir=course, assignment=args.assignment,
+                                  workers=args.workers, progress=False))
+            floors.append(kernel_floor())
+        expected = scores(plain, args.assignment)
+        agree = all(scores(course, args.assignment) == expected for course in courses)
+    workers = runs[0].workers
+    plain_each = plain_seconds / n
+    ours_each = statistics.median(run.seconds for run in runs) / n
+    # each run against the floor measured just before and just after it
+    ratios = [run.seconds / n * min(workers, cores) / ((floors[i] + floors[i + 1]) / 2)
+              for i, run in enumerate(runs)]
+    print(f"{n} submissions of {args.assignment!r}, {cores} CPUs, {workers} workers, "
+          f"sandboxed={runs[0].sandboxed}, {len(runs)} grade runs")
     print(f"plain nbgrader autograde + feedback: {plain_seconds:6.1f} s  "
           f"{plain_each:.3f} s/submission")
-    print(f"course grade run:                    {summary.seconds:6.1f} s  "
-          f"{ours_each:.3f} s/submission  ({plain_seconds / summary.seconds:.2f}x faster)")
-    print(f"bare kernel start+stop (floor):      {floor:.3f} s")
-    print(f"grade run per submission per core:   {per_core:.3f} s  "
-          f"({per_core / floor:.2f}x the floor)")
+    print(f"course grade run (median):           {ours_each * n:6.1f} s  "
+          f"{ours_each:.3f} s/submission  ({plain_each / ours_each:.2f}x faster)")
+    print(f"bare kernel start+stop (floor):      {statistics.median(floors):.3f} s  "
+          f"(from {min(floors):.3f} to {max(floors):.3f})")
+    print(f"grade run per submission per core:   {ours_each * min(workers, cores):.3f} s  "
+          f"({statistics.median(ratios):.2f}x the floor; runs: "
+          f"{', '.join(f'{r:.2f}x' for r in ratios)})")
     print(f"same scores for every student: {'yes' if agree else 'NO'}")
 
 

@@ -3,7 +3,9 @@
 :class:`SandboxedKernelManager` starts each grading kernel under bubblewrap (``bwrap``).
 Inside, the kernel sees the Python environment and the course package read-only, its own
 submission folder (read-write) and a small private ``/tmp``; nothing else of the machine:
-no other submission, no answer keys, no gradebook, no network. ``prlimit`` caps its
+no other submission, no answer keys, no gradebook, no network. Packages grading never
+uses are hidden too (``hidden_packages``: debugpy, which a kernel otherwise loads at
+every start). ``prlimit`` caps its
 memory, CPU time, processes and file sizes. When grading runs as root, the kernel also
 drops to an unprivileged user id of its own (root ignores the process limit).
 

@@ -45,5 +45,6 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # c.SandboxedKernelManager.cpu_seconds = 120
 # c.SandboxedKernelManager.max_processes = 128
 # c.SandboxedKernelManager.max_file_mb = 64
+# c.SandboxedKernelManager.hidden_packages = ["debugpy"]  # installed, but not visible
 # c.ExecuteGuarded.timeout = 30          # seconds a cell may run
 # c.ExecuteGuarded.max_output_mb = 8.0   # output a cell may print
