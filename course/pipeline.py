@@ -308,7 +308,7 @@ def _start_worker(setup: _WorkerSetup, slots) -> None:
 def _one_engine_per_database() -> None:
     """nbgrader opens the gradebook about a dozen times per submission, each time with a
     new SQLAlchemy engine that compiles every query afresh. In a worker, reuse the engine
-    of the database last opened (nbgrader's ``close`` only empties its pool)."""
+    of the database last opened (nbgrader's ``close`` ends a session, not its engine)."""
     import nbgrader.api
 
     create_engine = nbgrader.api.create_engine
@@ -317,6 +317,8 @@ def _one_engine_per_database() -> None:
     def reused_engine(url, **options):
         key = (str(url), tuple(sorted(options.items())))
         if key not in last:
+            for engine in last.values():
+                engine.dispose()  # the previous student's gradebook: close its connections
             last.clear()
             last[key] = create_engine(url, **options)
         return last[key]

@@ -4,10 +4,10 @@
 Inside, the kernel sees the Python environment and the course package read-only, its own
 submission folder (read-write) and a small private ``/tmp``; nothing else of the machine:
 no other submission, no answer keys, no gradebook, no network. Packages grading never
-uses are hidden too (``hidden_packages``: debugpy, which a kernel otherwise loads at
-every start). ``prlimit`` caps its
-memory, CPU time, processes and file sizes. When grading runs as root, the kernel also
-drops to an unprivileged user id of its own (root ignores the process limit).
+uses are hidden too (``hidden_packages``: debugpy, which a kernel otherwise loads at every
+start). ``prlimit`` caps its memory, CPU time, processes and file sizes. When grading runs
+as root, the kernel also drops to an unprivileged user id of its own (root ignores the
+process limit).
 
 The kernel talks to the grader over Unix sockets in a per-kernel folder (TCP cannot cross
 ``--unshare-net``). It is the kernel manager nbgrader's ``Execute`` step uses when
