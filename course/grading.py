@@ -137,8 +137,9 @@ class ExecuteGuarded(Execute):
 
     - A cell that runs past ``timeout`` or prints more than ``max_output_mb`` is
       interrupted; the notebook goes on with the next cell.
-    - A kernel that dies or hangs stops this notebook only: every test cell that did not
-      run is marked failed, and grading goes on.
+    - A kernel that dies or hangs, or a cell that fills the sandbox's process limit (a
+      fork bomb), stops this notebook only: every test cell that did not run is marked
+      failed, and grading goes on.
     Each of these leaves an error output named :data:`STOPPED` saying what happened, which
     the grading pipeline reports to the instructor.
     """
@@ -153,7 +154,7 @@ class ExecuteGuarded(Execute):
         self._notes: dict[int, str] = {}
         try:
             return super().preprocess(nb, resources, km=km)
-        except (CellTimeoutError, DeadKernelError, RuntimeError) as exc:
+        except (CellTimeoutError, DeadKernelError, RuntimeError, NotebookStopped) as exc:
             reason = _stop_reason(exc)
             said = getattr(self._kernel_manager, "kernel_log", lambda: "")()
             if "before replying" in str(exc):
@@ -173,6 +174,18 @@ class ExecuteGuarded(Execute):
             release = getattr(self._kernel_manager, "release_sandbox", None)
             if release is not None:
                 release()
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
+        cell, resources = super().preprocess_cell(cell, resources, index)
+        troubled = index in self._notes or any(o.get("output_type") == "error"
+                                               for o in cell.get("outputs", []))
+        full = getattr(self.km, "process_limit_reached", None)
+        if troubled and full is not None and full():
+            self._notes[index] = (
+                f"cell {index + 1} started processes until the sandbox's limit of "
+                f"{self.km.max_processes} was reached: the notebook stopped there")
+            raise NotebookStopped(f"cell {index + 1} reached the process limit")
+        return cell, resources
 
     def create_kernel_manager(self):
         self._kernel_manager = super().create_kernel_manager()
@@ -202,6 +215,10 @@ class ExecuteGuarded(Execute):
         return await super()._async_handle_timeout(timeout, cell)
 
 
+class NotebookStopped(Exception):
+    """Raised by :class:`ExecuteGuarded` to stop a notebook whose kernel cannot go on."""
+
+
 #: The error name of the notes :class:`ExecuteGuarded` leaves in a graded notebook.
 STOPPED = "GradingStopped"
 
@@ -214,6 +231,8 @@ def _stop_reason(exc: Exception) -> str:
     if isinstance(exc, DeadKernelError) or "died" in str(exc):
         return ("the kernel died (a crash, or a sandbox limit on CPU time, processes or "
                 "file size)")
+    if isinstance(exc, NotebookStopped):
+        return str(exc)
     if isinstance(exc, CellTimeoutError):
         return "the kernel stopped answering"
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

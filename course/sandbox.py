@@ -102,7 +102,12 @@ def sandbox_command(kernel: list[str], *, workdir: Path, kernel_dir: Path, memor
     cmd += ["--clearenv"]
     path = os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin", "/usr/bin",
                             "/bin"])
-    for key, value in {**env, "PATH": path, "HOME": "/tmp", "MPLBACKEND": "Agg"}.items():
+    # One thread per numeric library: workers already grade in parallel, and a thread
+    # per core (OpenBLAS' default) would spend the process limit on a many-core server.
+    single = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                     "MKL_NUM_THREADS")}
+    for key, value in {**env, **single, "PATH": path, "HOME": "/tmp",
+                       "MPLBACKEND": "Agg"}.items():
         cmd += ["--setenv", key, value]
     cmd += ["--", "prlimit", f"--as={memory_mb * 2**20}", f"--cpu={cpu_seconds}",
             f"--nproc={max_processes}", f"--fsize={max_file_mb * 2**20}", "--core=0", "--"]
@@ -131,6 +136,27 @@ def _tasks_of_user(uid: int) -> int:
                     count += sum(1 for _ in (entry / "task").iterdir())
             except OSError:
                 continue
+    return count
+
+
+def _tasks_under(root: int) -> int:
+    """Processes and threads in the process tree under ``root``, itself included."""
+    children: dict[int, list[int]] = {}
+    threads: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # After the command name, in brackets: state, ppid, ... num_threads (#20).
+                fields = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+            threads[int(entry.name)] = int(fields[17])
+    count, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        count += threads.get(pid, 0)
+        todo += children.get(pid, [])
     return count
 
 
@@ -204,6 +230,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         await super()._async_cleanup_resources(restart=restart)
         if not restart:
             self.release_sandbox()
+
+    def process_limit_reached(self) -> bool:
+        """Whether the sandbox holds as many processes and threads as it may (a fork
+        bomb): the kernel can then start nothing, and may not answer reliably."""
+        pid = getattr(self.provisioner, "pid", None)
+        return pid is not None and _tasks_under(pid) >= self.max_processes - 2
 
     def kernel_log(self) -> str:
         """The last line the kernel (or bubblewrap) wrote to stderr, if any."""
