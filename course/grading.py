@@ -177,15 +177,20 @@ class ExecuteGuarded(Execute):
 
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int):
         cell, resources = super().preprocess_cell(cell, resources, index)
-        troubled = index in self._notes or any(o.get("output_type") == "error"
-                                               for o in cell.get("outputs", []))
+        if index in self._notes or any(o.get("output_type") == "error"
+                                       for o in cell.get("outputs", [])):
+            self._stop_at_process_limit(index)
+        return cell, resources
+
+    def _stop_at_process_limit(self, index: int) -> None:
+        """Stop the notebook if cell ``index`` filled the sandbox with processes: the
+        stray copies of a forked kernel can take its messages, so nothing after is sure."""
         full = getattr(self.km, "process_limit_reached", None)
-        if troubled and full is not None and full():
+        if full is not None and full():
             self._notes[index] = (
                 f"cell {index + 1} started processes until the sandbox's limit of "
                 f"{self.km.max_processes} was reached: the notebook stopped there")
             raise NotebookStopped(f"cell {index + 1} reached the process limit")
-        return cell, resources
 
     def create_kernel_manager(self):
         self._kernel_manager = super().create_kernel_manager()
@@ -210,6 +215,7 @@ class ExecuteGuarded(Execute):
     async def _async_handle_timeout(self, timeout, cell=None):
         index = next((i for i, c in enumerate(self.nb.cells) if c is cell), None)
         if index is not None:
+            self._stop_at_process_limit(index)
             self._notes.setdefault(index, f"cell {index + 1} ran longer than {timeout} s: it "
                                           "was interrupted")
         return await super()._async_handle_timeout(timeout, cell)

@@ -246,8 +246,9 @@ def _preload() -> None:
 @contextlib.contextmanager
 def _ctrl_c_held_back():
     """Hold Ctrl+C back until the block ends, so a submission is recorded and merged whole."""
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals reach the main thread only
+    if (threading.current_thread() is not threading.main_thread()  # signals go there only
+            or signal.getsignal(signal.SIGINT) is signal.SIG_IGN):  # under nohup, say
+        yield
         return
     caught = []
     previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))

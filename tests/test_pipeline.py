@@ -208,12 +208,26 @@ def probe_results(course):
 
 
 def run_cli(*args, cwd, env=None, **kw):
+    """The CLI as a terminal starts it: Ctrl+C interrupts, even when the tests run in the
+    background (which ignores SIGINT, and children inherit that)."""
     return subprocess.Popen([sys.executable, "-m", "course", "grade", *args], cwd=cwd,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, **kw)
+                            text=True, preexec_fn=_sigint_default, **kw)
 
 
-def test_ctrl_c_during_a_merge_waits_until_the_merge_is_whole():
+def _sigint_default():
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.fixture
+def sigint():
+    """SIGINT raising KeyboardInterrupt, as in a terminal (a background job ignores it)."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def test_ctrl_c_during_a_merge_waits_until_the_merge_is_whole(sigint):
     steps = []
     with pytest.raises(KeyboardInterrupt), _ctrl_c_held_back():
         steps.append("recorded")
@@ -222,6 +236,14 @@ def test_ctrl_c_during_a_merge_waits_until_the_merge_is_whole():
         steps.append("merged")
     assert steps == ["recorded", "merged"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_ignored_ctrl_c_stays_ignored_during_a_merge(sigint):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with _ctrl_c_held_back():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 @needs_sandbox
