@@ -72,7 +72,9 @@ def lab(tmp_path_factory):
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
          "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
-         f"--ServerApp.root_dir={root}", "--allow-root"],
+         f"--ServerApp.root_dir={root}", "--allow-root",
+         # window.jupyterapp, to wait for a kernel as JupyterLab's own UI tests do
+         "--LabApp.expose_app_in_browser=True"],
         cwd=course, env=env, stdout=lab_log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -115,10 +117,23 @@ def open_notebook(page, lab, path):
     """Open one notebook alone, in a fresh workspace; return its panel."""
     workspace = Path(path).stem.replace("_", "-")
     page.goto(f"{lab['url']}/lab/workspaces/{workspace}/tree/{path}?reset&token={TOKEN}")
+    return notebook_ready(page)
+
+
+KERNEL_READY = """() => {
+    const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    const session = widget && widget.sessionContext && widget.sessionContext.session;
+    const kernel = session && session.kernel;
+    return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}"""
+
+
+def notebook_ready(page):
+    """Wait until the open notebook shows its cells and its kernel is connected and idle
+    (JupyterLab skips the cells of a run started before that); return its panel."""
     panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
     panel.locator(".jp-Cell").first.wait_for(state="visible")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                           state="attached")
+    page.wait_for_function(KERNEL_READY, timeout=120_000)
     return panel
 
 
@@ -133,7 +148,16 @@ RUN_FINISHED = """() => {
 
 
 def run_all(page, lab):
-    """Run every cell and wait until the run has finished."""
+    """Run every cell, as a person would from the Run menu, and wait until the run has
+    finished."""
+    click_run_all(page, lab)
+    try:
+        page.wait_for_function(RUN_FINISHED, timeout=120_000)
+    except playwright_api.TimeoutError:
+        pytest.fail("the notebook run did not finish in 120 s:\n" + page_state(page, lab))
+
+
+def click_run_all(page, lab):
     run_all_item = page.locator(".lm-Menu-item", has_text="Run All Cells").first
     for _ in range(10):
         # The menu acts on the current widget: focus the notebook, then check that the
@@ -143,15 +167,10 @@ def run_all(page, lab):
         run_all_item.wait_for(state="visible")
         if "lm-mod-disabled" not in (run_all_item.get_attribute("class") or ""):
             run_all_item.click()
-            break
+            return
         page.keyboard.press("Escape")
         time.sleep(1)
-    else:
-        pytest.fail("'Run All Cells' stayed disabled:\n" + page_state(page, lab))
-    try:
-        page.wait_for_function(RUN_FINISHED, timeout=120_000)
-    except playwright_api.TimeoutError:
-        pytest.fail("the notebook run did not finish in 120 s:\n" + page_state(page, lab))
+    pytest.fail("'Run All Cells' stayed disabled:\n" + page_state(page, lab))
 
 
 def page_state(page, lab) -> str:
@@ -249,8 +268,7 @@ def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
     assert sorted(mirrored["wants-g1"]["answer"]) == ["hard-sell", "spam"]
 
     page.reload()
-    panel = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
-    panel.locator(".jp-Cell").first.wait_for(state="visible")
+    panel = notebook_ready(page)
     run_all(page, lab)
     widget, _ = exercise(panel, "wants-g1")
     widget.scroll_into_view_if_needed()
