@@ -234,11 +234,11 @@ def _stopped(note: str) -> NotebookNode:
 
 
 def _stop_reason(exc: Exception) -> str:
+    if isinstance(exc, NotebookStopped):
+        return str(exc)
     if isinstance(exc, DeadKernelError) or "died" in str(exc):
         return ("the kernel died (a crash, or a sandbox limit on CPU time, processes or "
                 "file size)")
-    if isinstance(exc, NotebookStopped):
-        return str(exc)
     if isinstance(exc, CellTimeoutError):
         return "the kernel stopped answering"
     return f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"

@@ -235,6 +235,8 @@ class SandboxedKernelManager(AsyncKernelManager):
         """Whether the sandbox holds as many processes and threads as it may (a fork
         bomb): the kernel can then start nothing, and may not answer reliably."""
         pid = getattr(self.provisioner, "pid", None)
+        # The tree also holds bubblewrap's own processes, and grading as a normal user
+        # the limit counts that user's other tasks too: "full" is within two of it.
         return pid is not None and _tasks_under(pid) >= self.max_processes - 2
 
     def kernel_log(self) -> str:
