@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from course.evaluate import evaluate, format_scores
-from course.knowledge import load_posts
+from course.content.knowledge import load_posts
+from course.critic.evaluate import evaluate, format_scores
 
 HELD_OUT = Path(__file__).parent.parent / "tests" / "data" / "heldout_posts.yaml"
 

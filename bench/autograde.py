@@ -4,7 +4,7 @@ Builds a course in a temporary folder, simulates a class that submitted one assi
 and copies the course. In this one process it then grades one copy the way plain nbgrader
 does (its ``Autograde`` and ``GenerateFeedback`` converters, what ``nbgrader autograde``
 and ``nbgrader generate_feedback`` run: one submission after another, no sandbox) and the
-others with :func:`course.pipeline.grade_run` (worker processes, each kernel sandboxed).
+others with :func:`course.grade.pipeline.grade_run` (worker processes, each kernel sandboxed).
 It checks that every run gave every student the same score, and prints seconds per
 submission, their ratio, and the floor: a bare kernel start (start, ready, stop), measured
 before and after each grade run, since this kind of machine drifts in speed.
@@ -29,20 +29,23 @@ from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 
-from course.grading import course_config, generate_assignment, init_course
-from course.pipeline import grade_run
-from course.simulate import simulate_class
+from course.grade.folder import CourseFolder, generate_assignment, init_course
+from course.grade.pipeline import grade_run
+from course.grade.simulate import simulate_class
+
+#: The repository's sample assessments.
+SAMPLES = Path(__file__).resolve().parent.parent / "grading" / "assignments"
 
 
 def build_class(folder: Path, assignment: str, students: int) -> Path:
-    course = init_course(folder=folder)
+    course = init_course(folder=folder, assignments=SAMPLES)
     generate_assignment(course_dir=course, assignment=assignment)
     simulate_class(course_dir=course, assignment_id=assignment, students=students, seed=1)
     return course
 
 
 def plain_nbgrader(course: Path, assignment: str) -> float:
-    config = course_config(course)
+    config = CourseFolder.open(course).config
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     started = time.perf_counter()

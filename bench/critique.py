@@ -15,8 +15,8 @@ import time
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from course.content.knowledge import load_posts
 from course.critique import get_critic
-from course.knowledge import load_posts
 
 
 def sample_posts(n: int, seed: int = 7) -> list[tuple[str, str]]:

@@ -1,6 +1,7 @@
 """Command line: ``python -m course <verb>``. Thin: each verb parses and calls a function.
 
-Bad input prints one line, ``course: error: ...``, and exits 2; it never shows a traceback.
+A :class:`~course.errors.CourseError` prints one line, ``course: error: ...``, and exits
+with its class's code (2 for usage errors, 1 for failures); never a traceback.
 """
 
 from __future__ import annotations
@@ -8,25 +9,36 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from .errors import CourseError
+from .errors import CourseError, UsageError
+
+if TYPE_CHECKING:
+    from .critic import Critique
+    from .grade.pipeline import RunSummary
 
 __all__ = ["main"]
+
+#: Where the repository keeps its sample assessments and lessons (relative to the
+#: folder the command runs in: the repository root).
+SAMPLE_ASSIGNMENTS = "grading/assignments"
+SAMPLE_SOURCES = "exercises"
+NOTEBOOKS = "notebooks"
 
 
 def _critique(args: argparse.Namespace) -> int:
     if args.text is not None:
         if args.input or args.out or args.html:
-            raise CourseError("give either --text or INPUT.csv, not both")
-        from .critique import analyze
+            raise UsageError("give either --text or INPUT.csv, not both")
+        from .critic import analyze
 
         print(format_critique(analyze(args.text, args.platform)))
         return 0
     if not args.input or not args.out:
-        raise CourseError("critique needs INPUT.csv and --out OUTPUT.csv (or --text 'a post')")
+        raise UsageError("critique needs INPUT.csv and --out OUTPUT.csv (or --text 'a post')")
     if args.platform:
-        raise CourseError("--platform goes with --text; in a CSV use a 'platform' column")
-    from .batch import critique_csv
+        raise UsageError("--platform goes with --text; in a CSV use a 'platform' column")
+    from .critic.batch import critique_csv
 
     result = critique_csv(
         input_path=args.input, output_path=args.out, html_path=args.html,
@@ -41,9 +53,9 @@ def _critique(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from .coverage import coverage, format_coverage
+    from .learn.coverage import coverage, format_coverage
 
-    rows = coverage()
+    rows = coverage(notebooks=args.notebooks)
     print(format_coverage(rows))
     gaps = [r.principle for r in rows if not r.taught_in or not r.practised_by]
     if gaps:
@@ -53,9 +65,9 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _grade_init(args: argparse.Namespace) -> int:
-    from .grading import init_course
+    from .grade.folder import init_course
 
-    folder = init_course(folder=args.folder, force=args.force)
+    folder = init_course(folder=args.folder, assignments=args.assignments, force=args.force)
     print(f"""Course folder ready: {folder}
   source/   the assignments (nbgrader source form, solutions included)
   keys/     answer keys for the course grader: never copy these into source/ or release/
@@ -71,7 +83,7 @@ Next:
 
 
 def _grade_run(args: argparse.Namespace) -> int:
-    from .pipeline import grade_run
+    from .grade.pipeline import grade_run
 
     summary = grade_run(course_dir=args.course, assignment=args.assignment,
                         workers=args.workers, unsafe=args.unsafe, force=args.force,
@@ -80,7 +92,7 @@ def _grade_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_run_summary(summary, *, next_step: bool = True) -> str:
+def format_run_summary(summary: RunSummary, *, next_step: bool = True) -> str:
     """What a grading run did, for the instructor's terminal."""
     n = len(summary.outcomes)
     lines = []
@@ -112,7 +124,7 @@ def format_run_summary(summary, *, next_step: bool = True) -> str:
 
 
 def _grade_report(args: argparse.Namespace) -> int:
-    from .classreport import write_class_report
+    from .grade.report import write_class_report
 
     files = write_class_report(course_dir=args.course, out_dir=args.out)
     print(f"Class report: {files.html}\nGrades: {files.grades_csv}\n"
@@ -121,25 +133,26 @@ def _grade_report(args: argparse.Namespace) -> int:
 
 
 def _grade_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from .grade.demo import run_demo
 
-    result = run_demo(folder=args.folder, students=args.students)
+    result = run_demo(assignments=args.assignments, folder=args.folder,
+                      students=args.students)
     print(format_run_summary(result.summary, next_step=False))
     print(f"\nOpen the report: {result.report}\nThe course folder: {result.course}")
     return 0
 
 
 def _grade_build(args: argparse.Namespace) -> int:
-    from .assignments import write_sources
+    from .grade.assignments import write_sources
 
-    for path in write_sources():
+    for path in write_sources(assignments=args.assignments, out=args.out):
         print(f"wrote {path}")
     return 0
 
 
-def format_critique(critique) -> str:
+def format_critique(critique: Critique) -> str:
     """A critique as plain text for the terminal."""
-    from .knowledge import load_knowledge
+    from .content.knowledge import load_knowledge
 
     kb = load_knowledge()
     lines = []
@@ -184,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade_verbs.required = True
     p = grade_verbs.add_parser("init", help="create a ready nbgrader course folder")
     p.add_argument("folder", metavar="DIR", help="a new folder outside this repository")
+    p.add_argument("--assignments", default=SAMPLE_ASSIGNMENTS, metavar="SRC",
+                   help="folder of assignment files with their keys (default: the "
+                        f"repository's samples, {SAMPLE_ASSIGNMENTS})")
     p.add_argument("--force", action="store_true", help="use DIR even if it is not empty")
     p.set_defaults(run=_grade_init)
     p = grade_verbs.add_parser(
@@ -220,14 +236,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--folder", metavar="DIR", help="course folder (default: a new temporary "
                    "one)")
     p.add_argument("--students", type=int, default=30, metavar="N")
+    p.add_argument("--assignments", default=SAMPLE_ASSIGNMENTS, metavar="SRC",
+                   help=f"folder of assignment files (default: {SAMPLE_ASSIGNMENTS})")
     p.set_defaults(run=_grade_demo)
     p = grade_verbs.add_parser(
-        "build", help="regenerate exercises/ from grading/assignments/*.yaml")
+        "build", help=f"regenerate {SAMPLE_SOURCES}/ from {SAMPLE_ASSIGNMENTS}/*.yaml")
+    p.add_argument("--assignments", default=SAMPLE_ASSIGNMENTS, metavar="SRC",
+                   help=f"folder of assignment files (default: {SAMPLE_ASSIGNMENTS})")
+    p.add_argument("--out", default=SAMPLE_SOURCES, metavar="DIR",
+                   help=f"where the nbgrader sources go (default: {SAMPLE_SOURCES})")
     p.set_defaults(run=_grade_build)
 
     p = verbs.add_parser(
         "coverage", help="which lesson teaches each principle and which exercises practise it",
     )
+    p.add_argument("--notebooks", default=NOTEBOOKS, metavar="DIR",
+                   help=f"the lesson notebooks (default: {NOTEBOOKS})")
     p.set_defaults(run=_coverage)
     return parser
 
@@ -239,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except CourseError as exc:
         print(f"course: error: {exc}", file=sys.stderr)
-        return 2
+        return exc.exit_code
     except KeyboardInterrupt:
         print("course: interrupted (files are written whole or not at all; `grade run` "
               "resumes where it stopped)", file=sys.stderr)

@@ -7,6 +7,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
+#: The repository's sample assessments (keys included) and their nbgrader sources.
+SAMPLES = ROOT / "grading" / "assignments"
+SOURCES = ROOT / "exercises"
 
 # nbgrader shells out to `alembic` (and notebooks to `jupyter`) from this environment.
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"

@@ -2,8 +2,8 @@
 independently that it was not tuned on. Floors sit a little under the measured figures
 (see README) so a change that makes the critic worse fails here."""
 
-from course.evaluate import evaluate, format_scores
-from course.knowledge import load_posts
+from course.content.knowledge import load_posts
+from course.critic.evaluate import evaluate, format_scores
 
 from conftest import DATA
 

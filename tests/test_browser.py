@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from course.answers import read_submission_answers
+from course.exercises.answers import read_submission_answers
 
-from conftest import ROOT
+from conftest import ROOT, SAMPLES
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SHOTS = ROOT / "tests" / "screenshots"
@@ -46,11 +46,11 @@ def lab(tmp_path_factory):
     """JupyterLab started as `make lab` starts it, on a copy of the course in a temp root."""
     from nbgrader.tests import run_nbgrader
 
-    from course.grading import init_course
+    from course.grade.folder import init_course
 
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    course = init_course(folder=root / "course")
+    course = init_course(folder=root / "course", assignments=SAMPLES)
     cwd = os.getcwd()
     os.chdir(course)
     try:

@@ -12,27 +12,27 @@ import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
 
-from course.assignments import load_assignment
-from course.classreport import (
-    CANVAS_STUDENT_COLUMNS,
+from course.content.knowledge import load_knowledge
+from course.errors import CourseError
+from course.grade.assignments import load_assignment
+from course.grade.classdata import load_class
+from course.grade.folder import CourseFolder, generate_assignment, init_course
+from course.grade.pipeline import grade_run
+from course.grade.report import CANVAS_STUDENT_COLUMNS, canvas_rows, write_class_report
+from course.grade.sandbox import sandbox_problem
+from course.grade.simulate import simulate_class
+from course.grade.statistics import (
     assignment_points,
-    canvas_rows,
     hand_grading_queue,
     item_statistics,
-    load_class,
     principle_mastery,
     score_distribution,
     student_mastery,
     student_totals,
     tag_mistakes,
-    write_class_report,
 )
-from course.errors import CourseError
-from course.grading import generate_assignment, init_course
-from course.knowledge import load_knowledge
-from course.pipeline import grade_run
-from course.sandbox import sandbox_problem
-from course.simulate import simulate_class
+
+from conftest import SAMPLES
 
 
 def grade(assignment, student, item, score, points, kind="single", manual=False):
@@ -180,7 +180,8 @@ def _digest(path):
 def graded_class(tmp_path_factory):
     """10 simulated students and one without a notebook, graded by `grade run`; one
     grading record gets an extra problem with HTML in it."""
-    course = init_course(folder=tmp_path_factory.mktemp("report") / "course")
+    course = init_course(folder=tmp_path_factory.mktemp("report") / "course",
+                         assignments=SAMPLES)
     generate_assignment(course_dir=course, assignment="wants")
     students = simulate_class(course_dir=course, assignment_id="wants", students=10, seed=8,
                               bad=["missing-notebook"])
@@ -248,7 +249,8 @@ def test_the_tag_mistakes_match_the_answers(graded_class):
                 chosen = set(student.answers.get(item.id) or [])
                 missed.update(set(item.post.tags) - chosen)
                 added.update(chosen - set(item.post.tags))
-    tags = tag_mistakes(choices=load_class(course_dir=course).choices).set_index("tag")
+    data = load_class(course=CourseFolder.open(course))
+    tags = tag_mistakes(choices=data.choices).set_index("tag")
     assert {t: n for t, n in tags["missed"].items() if n} == dict(missed)
     assert {t: n for t, n in tags["added"].items() if n} == dict(added)
     html = files.html.read_text()
@@ -270,7 +272,7 @@ def test_a_missing_or_unusable_gradebook_gets_one_line(tmp_path):
 
 
 def test_a_gradebook_without_grades_gets_one_line(tmp_path):
-    course = init_course(folder=tmp_path / "course")
+    course = init_course(folder=tmp_path / "course", assignments=SAMPLES)
     generate_assignment(course_dir=course, assignment="wants")
     assert (course / "gradebook.db").is_file()
     with pytest.raises(CourseError, match="no graded submission"):

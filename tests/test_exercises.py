@@ -5,19 +5,23 @@ import json
 
 import pytest
 
+from course.content.knowledge import Post, load_knowledge
 from course.exercises import (
     CORRECT,
     NOT_ATTEMPTED,
     PARTLY,
     WRONG,
-    Item,
+    MultipleChoice,
+    Numeric,
+    Rewrite,
+    SingleChoice,
+    TagCritique,
     check,
     load_items,
     partial_credit,
 )
-from course.knowledge import Post, load_knowledge
-from course.practice import Exercise
-from course.progress import ProgressStore
+from course.learn.practice import Exercise
+from course.learn.progress import ProgressStore
 
 TAGS = load_knowledge().tag_ids
 SALE = Post("p-test", "x", "Flash sale!!! 40% off today only, use code SAVE40",
@@ -25,17 +29,17 @@ SALE = Post("p-test", "x", "Flash sale!!! 40% off today only, use code SAVE40",
              "spam": "Three exclamation marks."}, "test shop")
 QUIET = Post("p-quiet", "facebook", "Our office is closed Monday for the holiday.", {})
 
-SINGLE = Item("t-single", "single", "Pick one", options=("A", "B", "C"), key="B",
+SINGLE = SingleChoice("t-single", "Pick one", options=("A", "B", "C"), key="B",
               hints=("Not A.",), explanation="B, because.", principles=("want-interact",))
-MULTI = Item("t-multi", "multiple", "Pick all", options=("A", "B", "C", "D"), key=("A", "C"),
+MULTI = MultipleChoice("t-multi", "Pick all", options=("A", "B", "C", "D"), key=("A", "C"),
              explanation="A and C.", principles=("want-interact",), points=2)
-CRIT = Item("t-crit", "critique", "Tag it", options=TAGS, key=tuple(SALE.tags), post=SALE,
+CRIT = TagCritique("t-crit", "Tag it", options=TAGS, key=tuple(SALE.tags), post=SALE,
             principles=("not-advertising",), points=3)
-NONE = Item("t-none", "critique", "Tag it", options=TAGS, key=(), post=QUIET,
+NONE = TagCritique("t-none", "Tag it", options=TAGS, key=(), post=QUIET,
             principles=("not-advertising",))
-REWRITE = Item("t-rw", "rewrite", "Rewrite it", post=SALE, principles=("not-advertising",),
+REWRITE = Rewrite("t-rw", "Rewrite it", post=SALE, principles=("not-advertising",),
                points=2)
-NUMBER = Item("t-num", "numeric", "10 x 10?", key=100, tolerance=0, hints=("Multiply.",),
+NUMBER = Numeric("t-num", "10 x 10?", key=100, tolerance=0, hints=("Multiply.",),
               principles=("c-community",))
 
 
@@ -200,7 +204,7 @@ def test_rewrite_widget_updates_live(tmp_path):
 def test_numeric_widget_and_change_callbacks(tmp_path):
     w = widget(NUMBER, tmp_path)
     seen = []
-    w.changed.append(lambda widget: seen.append(widget.answer))
+    w.observe(lambda change: seen.append(change["new"]), "answer")
     w.box.value = "100"
     assert seen == ["100"]
     w.check_button.click()

@@ -5,7 +5,8 @@ import sqlite3
 import pytest
 from nbgrader.api import Gradebook
 
-from course.gradebooks import graded_students, make_template, merge_submission, worker_copy
+from course.errors import GradingError
+from course.grade.gradebooks import graded_students, make_template, merge_submission, worker_copy
 
 
 @pytest.fixture()
@@ -68,7 +69,7 @@ def test_a_failed_merge_changes_nothing(course_db, tmp_path):
     empty = tmp_path / "empty.db"
     worker_copy(template=template, target=empty)
     before = course_db.read_bytes()
-    with pytest.raises(LookupError, match="no graded submission"):
+    with pytest.raises(GradingError, match="no graded submission"):
         merge_submission(gradebook=course_db, worker=empty, assignment="a1", student="old")
     assert totals(course_db) == {"old": 0.0}
     assert course_db.read_bytes() == before
@@ -77,7 +78,7 @@ def test_a_failed_merge_changes_nothing(course_db, tmp_path):
 def test_a_worker_opens_each_gradebook_with_one_engine(course_db, tmp_path, monkeypatch):
     import nbgrader.api
 
-    from course.pipeline import _one_engine_per_database
+    from course.grade.worker import _one_engine_per_database
 
     monkeypatch.setattr(nbgrader.api, "create_engine", nbgrader.api.create_engine)  # restored
     _one_engine_per_database()

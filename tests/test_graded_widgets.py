@@ -5,27 +5,30 @@ import json
 import nbformat
 import pytest
 
-from course.answers import ANSWER_MIME, load_answer, read_submission_answers
-from course.assignments import load_assignments, public_spec
-from course.graded import GradedExercise, _public_item
-from course.widgets import widget_for
+from course.exercises import item_from_public
+from course.exercises.answers import ANSWER_MIME, load_answer, read_submission_answers
+from course.grade.assignments import load_assignments, public_spec
+from course.graded import GradedExercise
+from course.learn.widgets import widget_for
 
-ITEMS = load_assignments()["wants"].items
+from conftest import SAMPLES
+
+ITEMS = load_assignments(SAMPLES)["wants"].items
 
 
 def graded_widget(item_id, folder):
-    exercise = GradedExercise(_public_item(public_spec(ITEMS[item_id])), folder)
+    exercise = GradedExercise(item_from_public(public_spec(ITEMS[item_id])), folder)
     w = widget_for(exercise)
     saved = exercise.saved_answer()
     if saved is not None:
         w.answer = saved
-    w.changed.append(lambda widget: exercise.save(widget.answer))
+    w.observe(lambda change: exercise.save(change["new"]), "answer")
     return w, exercise
 
 
 def test_public_spec_has_no_key():
     for item in ITEMS.values():
-        item_public = _public_item(public_spec(item))
+        item_public = item_from_public(public_spec(item))
         assert item_public.key is None
         assert item_public.post is None or item_public.post.tags == {}
 

@@ -10,12 +10,14 @@ import pytest
 from nbgrader.api import Gradebook
 from nbgrader.tests import run_nbgrader
 
-from course.answers import ANSWER_MIME, save_answer
-from course.assignments import EXERCISES_DIR, build_source_notebook, load_assignments
-from course.grading import init_course
+from course.exercises.answers import ANSWER_MIME, save_answer
+from course.grade.assignments import build_source_notebook, load_assignments
+from course.grade.folder import init_course
+
+from conftest import ROOT, SAMPLES, SOURCES
 
 ASSIGNMENT = "wants"
-KEY = load_assignments()[ASSIGNMENT]
+KEY = load_assignments(SAMPLES)[ASSIGNMENT]
 GOOD_CODE = 'median_by_category = posts.groupby("category_name")["interactions"].median()'
 RIGHT = {
     "wants-g1": ["hard-sell", "spam", "pressure"],
@@ -46,7 +48,7 @@ def cell(nb, grade_id):
 
 
 def answer_code(nb, code):
-    setup = "from course.datasets import load_facebook_metrics\nposts = load_facebook_metrics()"
+    setup = "from course.lessons import load_facebook_metrics\nposts = load_facebook_metrics()"
     cell(nb, "wants-g5-answer").source = f"{setup}\n{code}"
 
 
@@ -146,7 +148,7 @@ STUDENTS = {
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory):
     base = tmp_path_factory.mktemp("class")
-    course = init_course(folder=base / "course")
+    course = init_course(folder=base / "course", assignments=SAMPLES)
     exchange, cache = base / "exchange", base / "cache"
     extra = (f"\nc.Exchange.root = r'{exchange}'\nc.Exchange.cache = r'{cache}'\n"
              "c.ExchangeCollect.check_owner = False\n")
@@ -247,8 +249,8 @@ def test_feedback_explains_items_without_the_cheaters_output(graded_class):
 
 
 def test_source_notebooks_match_the_assignment_data():
-    for assignment in load_assignments().values():
-        committed = nbformat.read(EXERCISES_DIR / assignment.id / f"{assignment.id}.ipynb",
+    for assignment in load_assignments(SAMPLES).values():
+        committed = nbformat.read(SOURCES / assignment.id / f"{assignment.id}.ipynb",
                                   as_version=4)
         assert committed == build_source_notebook(assignment), (
             f"exercises/{assignment.id} is stale: run `python -m course grade build`")
@@ -256,8 +258,8 @@ def test_source_notebooks_match_the_assignment_data():
 
 def test_every_source_assignment_validates_with_solutions(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for assignment in load_assignments().values():
-        out = run_nbgrader(["validate", str(EXERCISES_DIR / assignment.id /
+    for assignment in load_assignments(SAMPLES).values():
+        out = run_nbgrader(["validate", str(SOURCES / assignment.id /
                                             f"{assignment.id}.ipynb")], stdout=True)
         assert "Success! Your notebook passes all the tests." in out, out
 
@@ -265,24 +267,23 @@ def test_every_source_assignment_validates_with_solutions(tmp_path, monkeypatch)
 def test_grade_init_refuses_the_repository_and_non_empty_folders(tmp_path):
     from course.errors import CourseError
 
-    from conftest import ROOT
 
     with pytest.raises(CourseError, match="inside the course repository"):
-        init_course(folder=ROOT / "my-course")
+        init_course(folder=ROOT / "my-course", assignments=SAMPLES)
     (tmp_path / "x").mkdir()
     (tmp_path / "x" / "file").write_text("keep me")
     with pytest.raises(CourseError, match="not empty"):
-        init_course(folder=tmp_path / "x")
+        init_course(folder=tmp_path / "x", assignments=SAMPLES)
     assert (tmp_path / "x" / "file").read_text() == "keep me"
 
 
 def test_every_released_assignment_scores_zero_untouched(tmp_path, monkeypatch):
     """Widget items with no saved answer score 0, and every code task's test fails."""
-    from course.grading import score_notebook
+    from course.grade.scoring import score_notebook
 
-    course = init_course(folder=tmp_path / "course")
+    course = init_course(folder=tmp_path / "course", assignments=SAMPLES)
     monkeypatch.chdir(course)
-    for assignment in load_assignments().values():
+    for assignment in load_assignments(SAMPLES).values():
         run_nbgrader(["generate_assignment", assignment.id, "--force"])
         released = course / "release" / assignment.id / f"{assignment.id}.ipynb"
         nb = nbformat.read(released, as_version=4)

@@ -5,8 +5,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from course.coverage import coverage, format_coverage, notebook_calls
 from course.exercises import load_items
+from course.learn.coverage import coverage, format_coverage, notebook_calls
 from course.lessons import load_lessons
 
 from conftest import ROOT
@@ -56,7 +56,7 @@ def test_lesson_has_self_checks_critiques_and_a_pandas_activity(lesson):
 
 
 def test_every_principle_is_taught_and_practised():
-    rows = coverage(NOTEBOOKS)
+    rows = coverage(notebooks=NOTEBOOKS)
     gaps = [r.principle for r in rows if not r.taught_in or not r.practised_by]
     assert not gaps, f"not taught or not practised: {gaps}\n{format_coverage(rows)}"
 

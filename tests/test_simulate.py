@@ -6,16 +6,20 @@ import nbformat
 import pytest
 from nbgrader.tests import run_nbgrader
 
-from course.answers import read_submission_answers
-from course.assignments import load_assignment
 from course.errors import CourseError
-from course.grading import init_course, score_notebook
-from course.simulate import BAD_SUBMISSIONS, simulate_class
+from course.exercises.answers import read_submission_answers
+from course.grade.assignments import load_assignment
+from course.grade.folder import init_course
+from course.grade.scoring import score_notebook
+from course.grade.simulate import BAD_SUBMISSIONS, simulate_class
+
+from conftest import SAMPLES
 
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    folder = init_course(folder=tmp_path_factory.mktemp("sim") / "course")
+    folder = init_course(folder=tmp_path_factory.mktemp("sim") / "course",
+                         assignments=SAMPLES)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(folder)
         for assignment in ("wants", "final"):

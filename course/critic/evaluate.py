@@ -1,0 +1,74 @@
+"""How well the critic agrees with labelled posts: per-tag precision, recall and F1."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..content.knowledge import Post
+from .critic import Critic, get_critic
+
+__all__ = ["Disagreement", "TagScore", "evaluate", "format_scores"]
+
+
+@dataclass(frozen=True)
+class TagScore:
+    tag: str
+    true_pos: int
+    false_pos: int
+    false_neg: int
+
+    @property
+    def precision(self) -> float:
+        found = self.true_pos + self.false_pos
+        return self.true_pos / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        labelled = self.true_pos + self.false_neg
+        return self.true_pos / labelled if labelled else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    post: Post
+    missed: frozenset[str]  # labelled, not found
+    extra: frozenset[str]  # found, not labelled
+
+
+def evaluate(
+    posts: list[Post], critic: Critic | None = None
+) -> tuple[dict[str, TagScore], TagScore, list[Disagreement]]:
+    """Score ``critic`` against labelled posts: per tag, micro-averaged, and the misses."""
+    critic = critic or get_critic()
+    counts = {t: [0, 0, 0] for t in critic.tag_ids}
+    misses = []
+    for post in posts:
+        found = critic.analyze(post.text, post.platform).tags
+        labelled = frozenset(post.tags)
+        for t in found & labelled:
+            counts[t][0] += 1
+        for t in found - labelled:
+            counts[t][1] += 1
+        for t in labelled - found:
+            counts[t][2] += 1
+        if found != labelled:
+            misses.append(Disagreement(post, labelled - found, found - labelled))
+    per_tag = {t: TagScore(t, *c) for t, c in counts.items()}
+    micro = TagScore("all", *(sum(c[i] for c in counts.values()) for i in range(3)))
+    return per_tag, micro, misses
+
+
+def format_scores(per_tag: dict[str, TagScore], micro: TagScore) -> str:
+    """A fixed-width table of precision, recall and F1 per tag."""
+    lines = [f"{'tag':22} {'prec':>6} {'recall':>6} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}"]
+    for s in [*per_tag.values(), micro]:
+        lines.append(
+            f"{s.tag:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
+            f"{s.true_pos:4d} {s.false_pos:4d} {s.false_neg:4d}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,157 @@
+"""Graded assignments as data, and the nbgrader source notebooks built from them.
+
+An assignment file (``<id>.yaml`` in the instructor's assignments folder; the repository's
+samples are in ``grading/assignments/``) lists items in
+the same schema as the lesson exercises, with posts written into the file, plus ``code``
+tasks graded by ordinary nbgrader tests (placed after the widget items).
+:func:`build_source_notebook` writes the nbgrader source notebook: widget items carry only
+their public part (never a key); code tasks carry their solution and hidden tests inside
+nbgrader's markers, which ``nbgrader generate_assignment`` strips before release.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..content.knowledge import load_posts, load_yaml
+from ..errors import DataError, UsageError
+from ..exercises import Item, build_item
+
+__all__ = [
+    "Assignment",
+    "build_source_notebook",
+    "load_assignment",
+    "load_assignments",
+    "public_spec",
+    "write_sources",
+]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    id: str
+    title: str
+    intro: str
+    items: dict[str, Item]  # widget items, scored by the course grader
+    code_tasks: tuple[dict, ...]  # tasks graded by nbgrader tests
+    order: tuple[str, ...]  # item and task ids in notebook order
+
+    def points(self) -> float:
+        return sum(i.points for i in self.items.values()) + sum(
+            float(t["points"]) for t in self.code_tasks)
+
+
+def load_assignment(path: Path | str) -> Assignment:
+    """Read and check one assignment file."""
+    path = Path(path)
+    raw = load_yaml(path, "assignment.yaml")
+    if raw["id"] != path.stem:
+        raise DataError(f"{path.name}: id: {raw['id']!r} must match the file name")
+    posts = {p.id: p for p in load_posts()}
+    items, tasks, order = {}, [], []
+    for entry in raw["items"]:
+        if entry["id"] in order:
+            raise DataError(f"{path.name}: entry {entry['id']!r}: id: duplicate id")
+        order.append(entry["id"])
+        if entry["kind"] == "code":
+            tasks.append(entry)
+        else:
+            if isinstance(entry.get("post"), str):
+                raise DataError(f"{path.name}: entry {entry['id']!r}: post: graded items write "
+                                "their post into the file (bank posts ship with their labels)")
+            items[entry["id"]] = build_item(entry, posts, path.name)
+    # Code tasks go last: an unanswered one raises, and "Run All" stops at the first error,
+    # so widgets placed after it would not appear.
+    order = [i for i in order if i in items] + [t["id"] for t in tasks]
+    return Assignment(raw["id"], raw["title"], raw["intro"], items, tuple(tasks), tuple(order))
+
+
+def load_assignments(folder: Path | str) -> dict[str, Assignment]:
+    """Every assignment file (``*.yaml``) in ``folder``, by id."""
+    folder = Path(folder)
+    paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not paths:
+        raise UsageError(f"no assignment files (*.yaml) in {folder}: pass the folder that "
+                         "holds them (the repository's samples are grading/assignments)")
+    return {p.stem: load_assignment(p) for p in paths}
+
+
+def public_spec(item: Item) -> dict:
+    """What a student's notebook may know about a graded item: never its key."""
+    spec = item.public()
+    if item.hand_graded:
+        spec["prompt"] += (" (Graded by your instructor with a rubric; the critic's view is "
+                           "a suggestion to them.)")
+    return spec
+
+
+def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = True,
+          points: float | None = None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
+    """The nbgrader source notebook for ``assignment``."""
+    # Only graded cells carry nbgrader metadata, and every graded cell follows another
+    # graded or answer cell: nbgrader can then put back a graded cell a student deleted.
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    cells = [
+        md(f"# {assignment.title}\n\n{assignment.intro.strip()}\n\n"
+           "**How this works.** Answer each question in its widget: your answer is saved "
+           "the moment you change it (the *Save answer* button saves again), in the "
+           "`answers/` folder beside this notebook and inside the notebook itself. Save the "
+           "notebook (Ctrl+S) before you submit. Code questions are answered in the code "
+           f"cell below them. Total: {assignment.points():g} points."),
+    ]
+    tasks = {t["id"]: t for t in assignment.code_tasks}
+    for number, item_id in enumerate(assignment.order, start=1):
+        if item_id in assignment.items:
+            item = assignment.items[item_id]
+            spec = json.dumps({"number": number, **public_spec(item)}, ensure_ascii=False,
+                              indent=1)
+            meta = _meta(item_id, grade=True, points=item.points)
+            meta["jupyter"] = {"source_hidden": True}  # students see the widget, not its spec
+            cells.append(code(f"from course.graded import graded_item\n\ngraded_item({spec})",
+                              metadata=meta))
+            continue
+        task = tasks[item_id]
+        cells.append(md(f"## Question {number}\n\n{task['prompt'].strip()}"))
+        starter = "\n".join(filter(None, [(task.get("setup") or "").strip(),
+                                          (task.get("starter") or "").strip()]))
+        solution = "\n".join(filter(None, [
+            starter, "### BEGIN SOLUTION", task["solution"].strip(), "### END SOLUTION"]))
+        cells.append(code(solution, metadata=_meta(f"{item_id}-answer", solution=True,
+                                                   locked=False)))
+        tests = task["tests"].strip()
+        if task.get("hidden_tests"):
+            tests += ("\n### BEGIN HIDDEN TESTS\n" + task["hidden_tests"].strip()
+                      + "\n### END HIDDEN TESTS")
+        cells.append(code(tests, metadata=_meta(item_id, grade=True,
+                                                points=float(task["points"]))))
+    for index, cell in enumerate(cells):  # stable ids: regenerating changes nothing
+        cell.id = cell.metadata.get("nbgrader", {}).get("grade_id") or f"{assignment.id}-{index}"
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    return nb
+
+
+def write_sources(*, assignments: Path | str, out: Path | str) -> list[Path]:
+    """Write ``<out>/<id>/<id>.ipynb`` (nbgrader source form) for every assignment file
+    in ``assignments``."""
+    folder = Path(out)
+    written = []
+    for assignment in load_assignments(assignments).values():
+        target = folder / assignment.id / f"{assignment.id}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(build_source_notebook(assignment), target)
+        written.append(target)
+    return written

@@ -1,0 +1,165 @@
+"""Class analytics: pure functions from grading frames (:mod:`course.grade.classdata`) to
+the tables the class report shows. Frames in, frames out; nothing is read or written."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import pandas as pd
+
+from ..content.knowledge import load_knowledge
+
+__all__ = [
+    "LOW_DISCRIMINATION",
+    "assignment_points",
+    "hand_grading_queue",
+    "item_statistics",
+    "percents",
+    "principle_mastery",
+    "score_distribution",
+    "student_mastery",
+    "student_totals",
+    "tag_mistakes",
+]
+
+#: Below this point-biserial correlation an item separates strong and weak students
+#: poorly (the usual rule of thumb in classical test theory).
+LOW_DISCRIMINATION = 0.2
+
+
+def assignment_points(*, grades: pd.DataFrame) -> pd.Series:
+    """Points possible per assignment: the sum of its items' points, in gradebook order."""
+    per_item = grades.groupby(["assignment", "item"], sort=False)["points"].max()
+    return per_item.groupby(level="assignment", sort=False).sum()
+
+
+def student_totals(*, grades: pd.DataFrame, penalties: pd.DataFrame | None = None,
+                   students: Iterable[str] = ()) -> pd.DataFrame:
+    """One row per student: each assignment's score, then total, possible and percent.
+
+    A late ``penalty`` (assignment, student, penalty) is taken off that assignment's
+    score, never below 0, as ``nbgrader export`` does. An assignment a student did not
+    submit is empty (NaN) and counts 0 in the total; ``possible`` is every assignment's
+    points. ``students`` adds roster students who submitted nothing.
+    """
+    points = assignment_points(grades=grades)
+    scores = grades.groupby(["student", "assignment"])["score"].sum()
+    if penalties is not None and len(penalties):
+        late = penalties.set_index(["student", "assignment"])["penalty"]
+        scores = (scores - late.reindex(scores.index).fillna(0)).clip(lower=0)
+    table = scores.unstack("assignment").reindex(columns=points.index)
+    table = table.reindex(sorted(set(table.index) | set(students)))
+    table["total"] = table[list(points.index)].sum(axis=1)
+    table["possible"] = float(points.sum())
+    table["percent"] = 100 * table["total"] / table["possible"].where(table["possible"] > 0)
+    table.index.name, table.columns.name = "student", None
+    return table.reset_index()
+
+
+def score_distribution(*, totals: pd.DataFrame, points: pd.Series) -> pd.DataFrame:
+    """Per assignment: how many submitted, and the mean, median, min and max percent."""
+    rows = []
+    for assignment, possible in points.items():
+        percent = percents(totals, assignment, possible)
+        rows.append({"assignment": assignment, "points": float(possible),
+                     "students": len(percent), "mean": percent.mean(),
+                     "median": percent.median(), "min": percent.min(), "max": percent.max()})
+    return pd.DataFrame(rows, columns=["assignment", "points", "students", "mean", "median",
+                                       "min", "max"])
+
+
+def percents(totals: pd.DataFrame, assignment: Hashable, possible: float) -> pd.Series:
+    """Each submitted student's score on ``assignment`` as a percent of ``possible``."""
+    return 100 * totals[assignment].dropna() / possible if possible > 0 else pd.Series(
+        dtype=float)
+
+
+def item_statistics(*, grades: pd.DataFrame) -> pd.DataFrame:
+    """Per item: difficulty (mean fraction of its points, 0..1, higher is easier) and
+    discrimination, the point-biserial correlation of the item's fraction with each
+    student's score on the rest of the assignment (NaN with fewer than 3 students or when
+    either does not vary). Grades still waiting for a person are left out of both and
+    counted in ``waiting``; ``students`` counts the grades used."""
+    grades = grades.assign(waiting=grades["needs_manual_grade"].astype(bool))
+    graded = grades[~grades["waiting"]].copy()
+    graded["fraction"] = graded["score"] / graded["points"].where(graded["points"] > 0)
+    totals = graded.groupby(["assignment", "student"])["score"].transform("sum")
+    graded["rest"] = totals - graded["score"]
+    groups = dict(list(graded.groupby(["assignment", "item"], sort=False)))
+    rows = []
+    for (assignment, item), every in grades.groupby(["assignment", "item"], sort=False):
+        group = groups.get((assignment, item), graded.iloc[:0])
+        rows.append({"assignment": assignment, "item": item, "kind": every["kind"].iloc[0],
+                     "students": len(group), "waiting": int(every["waiting"].sum()),
+                     "difficulty": group["fraction"].mean(),
+                     "discrimination": _correlation(group["fraction"], group["rest"])})
+    return pd.DataFrame(rows, columns=["assignment", "item", "kind", "students", "waiting",
+                                       "difficulty", "discrimination"])
+
+
+def _correlation(a: pd.Series, b: pd.Series) -> float:
+    if len(a) < 3 or not a.std() > 0 or not b.std() > 0:
+        return float("nan")
+    return float(a.corr(b))
+
+
+def _principle_fractions(grades: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    graded = grades[~grades["needs_manual_grade"].astype(bool)]
+    merged = graded.merge(items[["assignment", "item", "principles"]],
+                          on=["assignment", "item"]).explode("principles")
+    merged = merged.dropna(subset=["principles"]).rename(columns={"principles": "principle"})
+    merged["fraction"] = merged["score"] / merged["points"].where(merged["points"] > 0)
+    return merged
+
+
+def student_mastery(*, grades: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """One row per student, one column per principle id: the student's mean fraction of
+    points over the items that practise it (NaN: no graded item). Hand-grading waits are
+    left out."""
+    fractions = _principle_fractions(grades, items)
+    table = fractions.pivot_table(index="student", columns="principle", values="fraction",
+                                  aggfunc="mean")
+    table.columns.name = None
+    return table.reset_index()
+
+
+def principle_mastery(*, grades: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """Per principle, weakest first: class mastery (the mean over students of their
+    :func:`student_mastery`), its name, and how many items and students it covers."""
+    fractions = _principle_fractions(grades, items)
+    per_student = fractions.groupby(["principle", "student"])["fraction"].mean()
+    table = pd.DataFrame({
+        "mastery": per_student.groupby(level="principle").mean(),
+        "items": fractions.drop_duplicates(["principle", "assignment", "item"])
+        .groupby("principle").size(),
+        "students": per_student.groupby(level="principle").size(),
+    })
+    table.index.name = "principle"
+    table = table.reset_index()
+    kb = load_knowledge()
+    table["name"] = [kb.principles[p].name if p in kb.principles else p
+                     for p in table["principle"]]
+    return table.sort_values(["mastery", "principle"]).reset_index(drop=True)
+
+
+def tag_mistakes(*, choices: pd.DataFrame) -> pd.DataFrame:
+    """Per tag, over critique items: how often students missed it (in the key, not
+    ticked) and added it wrongly (ticked, not in the key); most mistakes first."""
+    chosen, in_key = choices["chosen"].astype(bool), choices["in_key"].astype(bool)
+    table = pd.concat({"missed": choices.loc[in_key & ~chosen, "tag"].value_counts(),
+                       "added": choices.loc[~in_key & chosen, "tag"].value_counts()},
+                      axis=1).fillna(0).astype(int)
+    table["mistakes"] = table["missed"] + table["added"]
+    table.index.name = "tag"
+    table = table.reset_index()
+    kb = load_knowledge()
+    table["name"] = [kb.tags[t].name if t in kb.tags else t for t in table["tag"]]
+    return table.sort_values(["mistakes", "tag"], ascending=[False, True]).reset_index(
+        drop=True)
+
+
+def hand_grading_queue(*, grades: pd.DataFrame) -> pd.DataFrame:
+    """The grades a person still has to give: assignment, student, item, points."""
+    queue = grades[grades["needs_manual_grade"].astype(bool)]
+    return queue[["assignment", "student", "item", "points"]].sort_values(
+        ["assignment", "student", "item"]).reset_index(drop=True)
