@@ -45,6 +45,12 @@ def test_ruff_is_clean():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_mypy_is_clean():
+    mypy = shutil.which("mypy") or str(ROOT / ".venv" / "bin" / "mypy")
+    result = subprocess.run([mypy], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_python_m_course_and_console_script_agree():
     out = subprocess.run([sys.executable, "-m", "course", "--help"], capture_output=True,
                          text=True)

@@ -67,20 +67,6 @@ class Critique:
     def evidence_for(self, tag: str) -> list[Evidence]:
         return [e for e in self.evidence if e.tag == tag]
 
-    def to_dict(self) -> dict:
-        return {
-            "text": self.text,
-            "platform": self.platform,
-            "tags": sorted(self.tags),
-            "scores": dict(self.scores),
-            "evidence": [
-                {"tag": e.tag, "span": [e.start, e.end], "text": self.text[e.start : e.end],
-                 "explanation": e.explanation}
-                for e in self.evidence
-            ],
-            "suggestions": list(self.suggestions),
-        }
-
 
 def _score(weight: float) -> float:
     """0 for no evidence, 0.5 at the threshold, towards 1 as evidence grows."""

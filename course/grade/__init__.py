@@ -15,3 +15,5 @@ inside nbgrader through to the class report.
 
 Never imports :mod:`course.learn`.
 """
+
+__all__: list[str] = []

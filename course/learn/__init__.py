@@ -5,3 +5,5 @@ helpers lesson notebooks call, and the map of which lesson teaches each principl
 Never imports :mod:`course.grade`. Nothing is imported here, so a released notebook that
 imports :mod:`course.graded` loads only what it uses.
 """
+
+__all__: list[str] = []
