@@ -26,6 +26,7 @@ __all__ = [
     "Tag",
     "find_post",
     "load_knowledge",
+    "load_labelled_posts",
     "load_posts",
     "load_yaml",
 ]
@@ -68,10 +69,11 @@ class Tag:
 @dataclass(frozen=True)
 class Post:
     id: str
-    platform: str
+    platform: str | None
     text: str
     tags: dict[str, str]  # tag id -> one-line rationale
     author: str = ""
+    genre: str = ""  # real posts: what kind of post it is (customer-care, sms-spam, ...)
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,23 @@ def load_posts(path: Path | str | None = None) -> list[Post]:
     """Load a labelled post file (default: the course's post bank)."""
     path = Path(path) if path is not None else DATA_DIR / "posts.yaml"
     return list(_load_posts(path.resolve(), load_knowledge().tag_ids))
+
+
+def load_labelled_posts(path: Path | str) -> list[Post]:
+    """Load a set of real labelled posts (``tests/data/realworld/*.yaml``: platform may be
+    ``null``; genre, source and the annotators' ruling are recorded)."""
+    path = Path(path)
+    tag_ids = load_knowledge().tag_ids
+    posts, seen = [], set()
+    for raw in load_yaml(path, "labelled_posts.yaml"):
+        if raw["id"] in seen:
+            raise DataError(f"{path.name}: entry {raw['id']!r}: id: duplicate id")
+        seen.add(raw["id"])
+        _check_refs(path.name, raw["id"], "tags", raw["tags"], tag_ids, "tag")
+        posts.append(Post(id=raw["id"], platform=raw["platform"], text=raw["text"],
+                          tags=dict(raw["tags"]), author=raw.get("author", ""),
+                          genre=raw.get("genre", "")))
+    return posts
 
 
 def find_post(post_id: str) -> Post:

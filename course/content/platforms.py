@@ -7,7 +7,8 @@ from ..errors import UnknownPlatformError
 __all__ = ["PLATFORMS", "normalize_platform"]
 
 #: Canonical platform ids, in display order.
-PLATFORMS: tuple[str, ...] = ("x", "facebook", "instagram", "linkedin", "pinterest")
+PLATFORMS: tuple[str, ...] = ("x", "facebook", "instagram", "linkedin", "pinterest",
+                               "threads", "tiktok", "youtube")
 
 _ALIASES = {"twitter": "x"}
 

@@ -61,10 +61,36 @@ POST = _entry(
     },
     {"author": _TEXT},
 )
+#: A real post in the evaluation sets (tests/data/realworld/): its platform may be unknown
+#: (an SMS), and it records where it comes from.
+LABELLED_POST = _entry(
+    {
+        "id": _ID,
+        "platform": {"anyOf": [_PLATFORM, {"type": "null"}]},
+        "text": _TEXT,
+        "tags": {"type": "object", "additionalProperties": _TEXT},
+    },
+    {"author": _TEXT, "genre": _ID, "source": _TEXT, "adapted": {"type": "boolean"},
+     "ruling": _TEXT},
+)
+_NUMBER = {"type": "number"}
+CRITIC_WEIGHTS = {
+    "type": "object",
+    "required": ["fitted", "tags"],
+    "additionalProperties": False,
+    "properties": {
+        "fitted": {"type": "object"},
+        "tags": {"type": "object", "additionalProperties": _entry(
+            {"bias": _NUMBER, "threshold": _NUMBER},
+            {"weights": {"type": "object", "additionalProperties": _NUMBER},
+             "cross": {"type": "object", "additionalProperties": _NUMBER},
+             "cv": {"type": "object"}})},
+    },
+}
 
 LEXICON_RULE = _entry(
-    {"pattern": _TEXT, "weight": {"type": "number"}, "says": _TEXT},
-    {"note": _TEXT, "repeat": {"type": "number", "minimum": 0, "maximum": 1}},
+    {"id": _ID, "says": _TEXT, "phrases": _TEXT_LIST},
+    {"note": _TEXT, "against": {"type": "boolean"}},
 )
 LEXICON = {
     "type": "object",
@@ -136,6 +162,8 @@ SCHEMAS: dict[str, dict] = {
     "principles.yaml": _list_of(PRINCIPLE),
     "tags.yaml": _list_of(TAG),
     "posts.yaml": _list_of(POST),
+    "labelled_posts.yaml": _list_of(LABELLED_POST),
+    "critic_weights.yaml": CRITIC_WEIGHTS,
     "lexicon.yaml": LEXICON,
     "exercises.yaml": {**_list_of(EXERCISE), "definitions": {"inline_post": INLINE_POST}},
     "assignment.yaml": ASSIGNMENT,

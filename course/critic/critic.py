@@ -1,11 +1,11 @@
 """The post critic: which critique tags a social-media post carries, and why.
 
-Explainable in the way of VADER: a readable lexicon (``data/lexicon.yaml``) plus a few
-counting rules (:mod:`course.critic.rules`), each naming the tag it supports. Every piece
-of evidence adds a weight to its tag; a tag is given when its evidence adds up to
-``THRESHOLD``.
-A tag's score is ``w / (w + THRESHOLD)`` for total weight ``w`` (0 when ``w <= 0``), so
-a score of 0.5 or more means the tag is given.
+Explainable in the way of VADER: a readable phrase lexicon (``data/lexicon.yaml``,
+:mod:`course.critic.phrases`) and a few counting rules (:mod:`course.critic.rules`) find
+evidence, each piece naming its tag and saying what to do about it; a logistic model per
+tag, fitted to labelled real and course posts (:mod:`course.critic.model`,
+:mod:`course.critic.fit`), weighs it. A tag is given only with evidence of its own, so
+every tag comes with the words that earn it and a sentence a learner can act on.
 
 >>> result = analyze("Flash sale!!! 40% off today only, use code SAVE40")
 >>> sorted(result.tags)
@@ -15,27 +15,17 @@ a score of 0.5 or more means the tag is given.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.knowledge import DATA_DIR, KnowledgeBase, load_knowledge
 from ..content.platforms import normalize_platform
-from .features import Features
-from .lexicon import Lexicon
-from .rules import COUNTING_RULES, THRESHOLD, Signal
+from .model import DEFINITE_SCORE, NO_EVIDENCE_CAP, Weights, load_weights, rescaled
+from .phrases import Lexicon
+from .rules import DEFINITE, FEATURES, Signal, counting_signals
+from .tokens import Tokens, tokenize
 
 __all__ = ["Critic", "Critique", "Evidence", "analyze", "get_critic"]
-
-# --- Interactions between tags that the definitions call for (set by hand on the bank) -----
-#: A pitch or threat aimed at "you" is not audience-first: take this much off it.
-THREAT_NOT_AUDIENCE = 1.0
-PITCH_NOT_AUDIENCE = 0.5
-#: About-us means the post offers the reader nothing: a post that gives value, invites
-#: talk or celebrates other people loses this much about-us evidence ...
-OFFERS_NOT_ABOUT_US = 0.6
-#: ... and a sales pitch is hard-sell rather than about-us.
-PITCH_NOT_ABOUT_US = 0.3
 
 
 @dataclass(frozen=True)
@@ -68,63 +58,87 @@ class Critique:
         return [e for e in self.evidence if e.tag == tag]
 
 
-def _score(weight: float) -> float:
-    """0 for no evidence, 0.5 at the threshold, towards 1 as evidence grows."""
-    return round(weight / (weight + THRESHOLD), 3) if weight > 0 else 0.0
-
-
 class Critic:
-    """Applies the lexicon and counting rules. Build once, call :meth:`analyze` many times."""
+    """Finds evidence and weighs it. Build once, call :meth:`analyze` many times."""
 
     def __init__(self, *, lexicon_path: Path | str = DATA_DIR / "lexicon.yaml",
-                 knowledge: KnowledgeBase | None = None):
+                 weights: Weights | None = None, knowledge: KnowledgeBase | None = None):
         self.knowledge = knowledge or load_knowledge()
         self.tag_ids = self.knowledge.tag_ids
         self.lexicon = Lexicon(lexicon_path, self.tag_ids)
+        self.weights = weights or load_weights()
+        self._tag_of = {r.id: r.tag for r in self.lexicon.rules} | FEATURES
+        self._against = frozenset(r.id for r in self.lexicon.rules if r.against)
+        models = self.weights.tags
+        # Per feature: the (tag, weight) pairs it adds to, for the tags that know it.
+        self._adds: dict[str, tuple[tuple[str, float], ...]] = {}
+        for feature in self._tag_of:
+            self._adds[feature] = tuple((t, m.weights[feature]) for t, m in models.items()
+                                        if m.weights.get(feature))
+        self._cross = {u: tuple((t, m.cross[u]) for t, m in models.items() if m.cross.get(u))
+                       for u in self.tag_ids}
+        self._bias = {t: models[t].bias if t in models else -10.0 for t in self.tag_ids}
+        self._threshold = {t: models[t].threshold if t in models else 0.5
+                           for t in self.tag_ids}
 
-    def _lexicon_signals(self, text: str) -> list[Signal]:
-        """Lexicon matches; a rule's repeats add less each time (w, w*r, w*r*r, ... for
-        its ``repeat`` r)."""
+    def signals(self, text: str, platform: str | None = None) -> tuple[Tokens, list[Signal]]:
+        """Every piece of evidence in a post, before weighing: lexicon matches, then the
+        counting rules. ``platform`` must be canonical (or ``None``)."""
+        tokens = tokenize(text)
         rules = self.lexicon.rules
-        seen: Counter[int] = Counter()
-        signals = []
-        for m in sorted(self.lexicon.find(text), key=lambda m: (m.start, m.rule)):
-            rule = rules[m.rule]
-            weight = rule.weight * rule.repeat ** seen[m.rule]
-            seen[m.rule] += 1
-            signals.append((rule.tag, weight, m.start, m.end, rule.says))
-        return signals
+        found: list[Signal] = []
+        selling = False
+        for index, first, last in self.lexicon.find(tokens):
+            rule = rules[index]
+            selling = selling or (rule.tag == "hard-sell" and not rule.against)
+            found.append((rule.id, rule.tag, *tokens.span(first, last), rule.says))
+        found.extend(counting_signals(tokens, platform, selling=selling))
+        return tokens, found
 
     def analyze(self, text: str, platform: str | None = None) -> Critique:
         """Critique one post. ``platform`` is optional; channel rules need it."""
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, not {type(text).__name__}")
         platform = normalize_platform(platform)
-        signals = self._lexicon_signals(text)
-        lexicon_totals = dict.fromkeys(self.tag_ids, 0.0)
-        for tag, weight, *_ in signals:
-            lexicon_totals[tag] += weight
-        features = Features(text, platform, lexicon_totals)
-        for counting_rule in COUNTING_RULES:
-            signals.extend(counting_rule(features))
-        totals = dict.fromkeys(self.tag_ids, 0.0)
-        for tag, weight, *_ in signals:
-            totals[tag] += weight
-        _adjust(totals)
-        tags = frozenset(t for t, w in totals.items() if w >= THRESHOLD)
-        evidence = tuple(
-            Evidence(tag, start, end, says, weight)
-            for tag, weight, start, end, says in sorted(signals, key=lambda s: (s[2], s[3]))
-            if tag in tags and weight >= 0
-        )
-        return Critique(
-            text=text,
-            platform=platform,
-            tags=tags,
-            scores={t: _score(w) for t, w in totals.items()},
-            evidence=evidence,
-            suggestions=self._suggest(tags),
-        )
+        _, found = self.signals(text, platform)
+        z = dict(self._bias)
+        present: set[str] = set()
+        backed: set[str] = set()  # tags with a positive-weight feature of their own
+        definite: set[str] = set()
+        tag_of, adds = self._tag_of, self._adds
+        for feature, tag, *_ in found:
+            if feature in present:
+                continue
+            present.add(feature)
+            for target, weight in adds.get(feature, ()):
+                z[target] += weight
+                if target == tag and weight > 0:
+                    backed.add(tag)
+            if feature in DEFINITE:
+                definite.add(tag)
+        evidenced = {tag_of[f] for f in present if f not in self._against}
+        for source in evidenced:
+            for target, weight in self._cross.get(source, ()):
+                z[target] += weight
+        scores, tags = {}, set()
+        for t in self.tag_ids:
+            score = rescaled(z[t], self._threshold[t])
+            if t in definite:
+                score = max(score, DEFINITE_SCORE)
+            elif score >= 0.5 and t not in backed:
+                score = NO_EVIDENCE_CAP
+            scores[t] = score
+            if score >= 0.5:
+                tags.add(t)
+        positive = {f for f in present
+                    if f in DEFINITE or any(w > 0 and t == tag_of[f] for t, w in adds.get(f, ()))}
+        evidence = tuple(sorted(
+            (Evidence(tag, start, end, says) for feature, tag, start, end, says in found
+             if tag in tags and feature in positive),
+            key=lambda e: (e.start, e.end)))
+        given = frozenset(tags)
+        return Critique(text=text, platform=platform, tags=given, scores=scores,
+                        evidence=evidence, suggestions=self._suggest(given))
 
     def _suggest(self, tags: frozenset[str]) -> tuple[str, ...]:
         kb = self.knowledge.tags
@@ -136,24 +150,6 @@ class Critic:
                 if t in kb and t not in tags:
                     out.append(kb[t].fix)
         return tuple(out)
-
-
-def _adjust(totals: dict[str, float]) -> None:
-    """Interactions between tags that the definitions call for."""
-    pitch = totals["hard-sell"] >= THRESHOLD
-    threat = totals["pressure"] >= THRESHOLD
-    # A pitch or threat aimed at "you" is not audience-first.
-    if threat:
-        totals["audience-first"] -= THREAT_NOT_AUDIENCE
-    elif pitch:
-        totals["audience-first"] -= PITCH_NOT_AUDIENCE
-    # About-us means the post offers the reader nothing: a post that gives value,
-    # invites talk or celebrates other people is not about-us.
-    offers = max(totals["gives-value"], totals["invites-conversation"], totals["community"])
-    if offers >= THRESHOLD:
-        totals["about-us"] -= OFFERS_NOT_ABOUT_US
-    if pitch:
-        totals["about-us"] -= PITCH_NOT_ABOUT_US
 
 
 @functools.lru_cache(maxsize=1)

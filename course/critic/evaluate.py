@@ -1,4 +1,5 @@
-"""How well the critic agrees with labelled posts: per-tag precision, recall and F1."""
+"""How well the critic agrees with labelled posts: per-tag precision, recall and F1, their
+macro average, and how many posts get exactly their labelled tags."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from ..content.knowledge import Post
 from .critic import Critic, get_critic
 
-__all__ = ["Disagreement", "TagScore", "evaluate", "format_scores"]
+__all__ = ["Disagreement", "TagScore", "evaluate", "format_scores", "macro_f1"]
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,20 @@ def evaluate(
     return per_tag, micro, misses
 
 
+def macro_f1(per_tag: dict[str, TagScore]) -> float:
+    """The mean F1 over the tags that occur in the labels or the predictions (a tag no
+    post carries and none is given says nothing either way)."""
+    scored = [s.f1 for s in per_tag.values() if s.true_pos + s.false_pos + s.false_neg]
+    return sum(scored) / len(scored) if scored else 1.0
+
+
 def format_scores(per_tag: dict[str, TagScore], micro: TagScore) -> str:
-    """A fixed-width table of precision, recall and F1 per tag."""
+    """A fixed-width table of precision, recall and F1 per tag, micro and macro."""
     lines = [f"{'tag':22} {'prec':>6} {'recall':>6} {'F1':>6} {'TP':>4} {'FP':>4} {'FN':>4}"]
     for s in [*per_tag.values(), micro]:
         lines.append(
             f"{s.tag:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} "
             f"{s.true_pos:4d} {s.false_pos:4d} {s.false_neg:4d}"
         )
+    lines.append(f"{'macro F1':22} {'':6} {'':6} {macro_f1(per_tag):6.3f}")
     return "\n".join(lines)

@@ -1,8 +1,11 @@
 """The critic's counting rules: what a phrase list cannot see (capitals, hashtags, length,
-questions, you/we words, platform norms), each rule naming the tag it supports.
+questions, you/we words, platform norms), each rule naming its feature and tag.
 
-A rule yields :data:`Signal` tuples ``(tag, weight, start, end, explanation)``. Every
-tuning number is a named constant below, with where it comes from.
+A rule yields :data:`Signal` tuples ``(feature, tag, start, end, explanation)`` with a
+character span. Rules marked in :data:`DEFINITE` state the spec's own counts ("3+ all-caps
+words in a row", "6+ hashtags", the platform limits): they give their tag whatever the
+weights say. Every other feature is weighed by the fitted model
+(:mod:`course.critic.model`).
 """
 
 from __future__ import annotations
@@ -11,162 +14,228 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from .features import (
-    BANG_RE,
-    CAPS_RUN_RE,
-    EMOJI_RE,
-    EMOJI_RUN_RE,
-    RHETORICAL_RE,
-    VISUAL_RE,
-    WH_RE,
-    WORD_RE,
-    YES_NO_RE,
-    YOU_RE,
-    Features,
-    questions,
-)
+from .tokens import Tokens
 
-__all__ = ["COUNTING_RULES", "DEFINITE", "THRESHOLD", "Signal"]
+__all__ = ["COUNTING_RULES", "DEFINITE", "FEATURES", "Signal", "counting_signals"]
 
-# A signal is (tag, weight, start, end, explanation).
-Signal = tuple[str, float, int, int, str]
-
-#: Total evidence weight at which a tag is given (its score is then 0.5). The lexicon's
-#: weights are written against it (``data/lexicon.yaml`` says so at its top).
-THRESHOLD = 0.9
-#: Weight of a rule that matches a tag's definition to the letter (the spec's counts:
-#: "3+ all-caps words", "6+ hashtags", ...): enough on its own, with room to spare for
-#: the adjustments in :mod:`course.critic.critic`.
-DEFINITE = 3.0
+# A signal is (feature id, tag, start, end, explanation).
+Signal = tuple[str, str, int, int, str]
 
 # --- Thresholds the spec states (critique-tags.md) -----------------------------------------
 X_LIMIT = 280  #: characters in a post on X
-MIN_HASHTAGS_STUFFED = 6  #: "6+ hashtags" is spam, and channel-misfit on LinkedIn/Facebook
-MIN_EMOJI_LINKEDIN = 5  #: "5+ emoji" is channel-misfit on LinkedIn
-MIN_CAPS_WORDS = 2  #: words longer than one letter in a run of 3+ capitals ("I", "A" pad it)
+THREADS_LIMIT = 500  #: characters in a post on Threads
+MIN_HASHTAGS_STUFFED = 6  #: "6+ hashtags": spam, and channel-misfit on LinkedIn/Facebook
+MIN_EMOJI_LINKEDIN = 5  #: "5+ emoji": channel-misfit on LinkedIn
+MIN_EMOJI_RUN = 5  #: "5+ emoji in a row": spam
+MIN_CAPS_WORDS = 3  #: "3+ all-caps words in a row": spam
 #: (n-gram length, times): a 2-word phrase said 3 times or a 4-word phrase said twice is
-#: "the same phrase repeated"; set on the post bank's spam posts.
+#: "the same phrase repeated" (set on the post bank's spam posts).
 REPEATED_PHRASES = ((2, 3), (4, 2))
 MIN_CHARS_PER_WORD_REPEATED = 3  #: ignore repeats of tiny words ("a a", "to the")
-
-# --- Questions (set by hand on the post bank, 2026-11) ------------------------------------
-QUESTION_DIRECT = 1.1  #: a question to "you", a wh- or a yes/no question: one is enough
-QUESTION_OTHER = 0.8  #: any other question: needs a little more evidence
-QUESTION_RHETORICAL = -0.3  #: a sales hook ("Tired of ...?") counts against the tag
-
-# --- You / we words ------------------------------------------------------------------------
-AUDIENCE_BASE = 0.7  #: two you-words, one more than we-words: not yet enough alone
-AUDIENCE_PER_EXTRA_YOU = 0.15  #: each further you-word over the we-words adds this ...
-AUDIENCE_EXTRA_CAP = 4  #: ... up to this many
+MIN_YOU_WORDS = 2  #: "at least two you/your words, and more of them than we/our/I words"
 ABOUT_US_MIN_WE = 3  #: three we/our/I words with at most one "you" lean towards about-us
-ABOUT_US_BASE = 0.4
-ABOUT_US_PER_EXTRA_WE = 0.1
-ABOUT_US_EXTRA_CAP = 4
+
+_EMOJI_BASE = (
+    "[\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff\u2600-\u27bf\u2b00-\u2bff"
+    "\u2300-\u23ff\u203c\u2049\u2122\u2139\u2194-\u2199\u3030\u303d\u3297\u3299]"
+)
+_EMOJI_UNIT = f"{_EMOJI_BASE}(?:[\ufe0f\u20e3]|\u200d{_EMOJI_BASE})*"
+EMOJI_RE = re.compile(_EMOJI_UNIT)
+EMOJI_RUN_RE = re.compile(f"{_EMOJI_UNIT}(?:[ \t]?{_EMOJI_UNIT}){{{MIN_EMOJI_RUN - 1},}}")
+#: Runs of capitalised words ("I" and "A" count as words of a run, not towards its size).
+CAPS_RUN_RE = re.compile(
+    r"(?<![#@\w'’])(?:[A-Z][A-Z0-9'’]+|I|A)(?:[ \t,&/+-]+(?:[A-Z][A-Z0-9'’]+|I|A)){2,}"
+    r"(?![\w'’])")
+BANG_RE = re.compile(r"!{3,}|(?:![ \t]*){3,}")
+#: Words that name something to look at, for Pinterest's rule ("say what the image shows").
+VISUAL = frozenset((
+    "photo photos photograph photographs photography pic pics picture pictures image images "
+    "pin pins pinned pinboard board video videos infographic infographics illustration "
+    "illustrations illustrated sketch sketches drawing drawings graphic graphics diagram chart "
+    "snapshot shot shots gallery moodboard visual visuals printable poster render collage "
+    "slideshow carousel swatch swatches lookbook gif watercolor watercolour painting print "
+    "prints pictured shown timelapse closeup mockup photographed filmed animation reel reels "
+    "selfie selfies look looks").split())
+VISUAL_EMOJI = ("📷", "📸", "🎥", "📹", "🖼", "🎨")
+#: A question that opens like this is a sales hook or a lead-in, not an invitation.
+RHETORICAL_OPENERS = frozenset((
+    "tired sick fed need needs want wanna looking ready struggling craving wish hate worried "
+    "imagine remember guess starting planning moving heading going getting buying hosting "
+    "travelling traveling launching renovating trying learning missing bored stuck fancy "
+    "thirsty hungry").split())
+RHETORICAL_PAIRS = frozenset({
+    ("why", "pay"), ("why", "wait"), ("why", "settle"), ("why", "not"), ("why", "risk"),
+    ("why", "stress"), ("why", "struggle"), ("who", "says"), ("who", "needs"),
+    ("what", "are"), ("isn't", "it"), ("can't", "decide"), ("still", "using"),
+    ("still", "paying"), ("still", "waiting"), ("ever", "wish"), ("ever", "wanted"),
+    ("ever", "dreamed"), ("are", "you"), ("do", "you"), ("did", "you"), ("got", "a"),
+    ("how", "would"), ("what", "if"), ("in", "need"), ("short", "on"), ("out", "of"),
+    ("time", "for"), ("new", "to"), ("first", "time"), ("had", "enough"),
+})
+WH_WORDS = frozenset("which what what's how who who's whose where when why name favourite "
+                     "favorite".split())
+YES_NO = frozenset("is are was were do does did can could will would should have has had "
+                   "any anyone anybody ever".split())
+
+#: Features that state the spec's definition to the letter: their tag is given.
+DEFINITE = frozenset({
+    "caps-run", "bangs", "hashtag-stuffing", "emoji-run", "repeated-link", "repeated-phrase",
+    "x-too-long", "threads-too-long", "instagram-link", "tiktok-link", "pinterest-no-visual",
+    "linkedin-hashtags", "facebook-hashtags", "linkedin-emoji",
+})
 
 
-def _spam_rules(f: Features) -> Iterator[Signal]:
-    for m in CAPS_RUN_RE.finditer(f.text):
-        if sum(1 for w in WORD_RE.findall(m.group()) if len(w) > 1) >= MIN_CAPS_WORDS:
-            yield ("spam", DEFINITE, m.start(), m.end(),
-                   "Three or more words in capitals read as shouting; write in sentence case.")
-    for m in BANG_RE.finditer(f.text):
-        yield ("spam", DEFINITE, m.start(), m.end(),
-               "Three or more exclamation marks read as shouting; one is plenty.")
-    if len(f.hashtags) >= MIN_HASHTAGS_STUFFED:
-        first, last = f.hashtags[0], f.hashtags[-1]
-        yield ("spam", DEFINITE, first.start(), last.end(),
-               f"{len(f.hashtags)} hashtags stuff the post; keep the one or two that matter.")
-    for m in EMOJI_RUN_RE.finditer(f.text):
-        yield ("spam", DEFINITE, m.start(), m.end(),
-               "Five or more emoji in a row look like spam; keep one that adds meaning.")
-    seen: set[str] = set()
-    for m in f.urls:
-        key = m.group().lower().rstrip("/.,!?")
-        if key in seen:
-            yield ("spam", DEFINITE, m.start(), m.end(),
-                   "The same link appears more than once; give it once, where it helps.")
-        seen.add(key)
-    yield from _repeated_phrase(f.text)
+def _spam_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
+    text = t.text
+    if sum(1 for c in text if "A" <= c <= "Z") >= 2 * MIN_CAPS_WORDS:
+        for m in CAPS_RUN_RE.finditer(text):
+            if sum(1 for w in re.findall(r"[A-Z0-9'’]+", m.group()) if len(w) > 1) \
+                    >= MIN_CAPS_WORDS:
+                yield ("caps-run", "spam", m.start(), m.end(),
+                       "Three or more words in capitals read as shouting; write in sentence "
+                       "case.")
+    if "!" in text:
+        for m in BANG_RE.finditer(text):
+            yield ("bangs", "spam", m.start(), m.end(),
+                   "Three or more exclamation marks read as shouting; one is plenty.")
+    if len(t.hashtags) >= MIN_HASHTAGS_STUFFED:
+        yield ("hashtag-stuffing", "spam", *t.span(t.hashtags[0], t.hashtags[-1]),
+               f"{len(t.hashtags)} hashtags stuff the post; keep the one or two that matter.")
+    if not text.isascii():
+        for m in EMOJI_RUN_RE.finditer(text):
+            yield ("emoji-run", "spam", m.start(), m.end(),
+                   "Five or more emoji in a row look like spam; keep one that adds meaning.")
+    if len(t.links) > 1:
+        seen: set[str] = set()
+        for i in t.links:
+            key = t.words[i].rstrip("/.,!?")
+            if key in seen:
+                yield ("repeated-link", "spam", *t.span(i, i),
+                       "The same link appears more than once; give it once, where it helps.")
+            seen.add(key)
+    yield from _repeated_phrase(t)
 
 
-def _repeated_phrase(text: str) -> Iterator[Signal]:
+def _repeated_phrase(t: Tokens) -> Iterator[Signal]:
     """A phrase said again and again (see :data:`REPEATED_PHRASES`) is spam."""
-    tokens = WORD_RE.findall(text.lower())
-    if len(tokens) < 6:
+    words = [w for w, k in zip(t.words, t.kinds, strict=True) if k == "word"]
+    if len(words) < 6:
         return
     for n, times in REPEATED_PHRASES:
-        grams = Counter(zip(*(tokens[i:] for i in range(n)), strict=False))
+        grams = Counter(zip(*(words[i:] for i in range(n)), strict=False))
         gram, count = grams.most_common(1)[0]
         if count >= times and sum(map(len, gram)) >= MIN_CHARS_PER_WORD_REPEATED * n:
             phrase = re.compile(r"\W+".join(map(re.escape, gram)), re.IGNORECASE)
-            last = list(phrase.finditer(text))[-1]
-            yield ("spam", DEFINITE, last.start(), last.end(),
-                   f'"{" ".join(gram)}" is repeated {count} times; say it once.')
+            last = list(phrase.finditer(t.text))
+            if last:
+                yield ("repeated-phrase", "spam", last[-1].start(), last[-1].end(),
+                       f'"{" ".join(gram)}" is repeated {count} times; say it once.')
             return
 
 
-def _channel_rules(f: Features) -> Iterator[Signal]:
-    text, platform = f.text, f.platform
+def _channel_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
+    text = t.text
     if platform == "x" and len(text) > X_LIMIT:
-        yield ("channel-misfit", DEFINITE, X_LIMIT, len(text),
+        yield ("x-too-long", "channel-misfit", X_LIMIT, len(text),
                f"At {len(text)} characters this is over X's {X_LIMIT}; cut it or make a thread.")
-    elif platform == "instagram":
-        for m in f.urls:
-            yield ("channel-misfit", DEFINITE, m.start(), m.end(),
-                   "Links in Instagram captions are not clickable; point to your profile link.")
-    elif platform == "pinterest" and not VISUAL_RE.search(text):
-        yield ("channel-misfit", DEFINITE, 0, len(text),
+    elif platform == "threads" and len(text) > THREADS_LIMIT:
+        yield ("threads-too-long", "channel-misfit", THREADS_LIMIT, len(text),
+               f"At {len(text)} characters this is over Threads' {THREADS_LIMIT}; cut it or "
+               "split it into a thread.")
+    elif platform in ("instagram", "tiktok"):
+        name = "Instagram" if platform == "instagram" else "TikTok"
+        for i in t.links:
+            if t.kinds[i] == "url":
+                yield (f"{platform}-link", "channel-misfit", *t.span(i, i),
+                       f"Links in {name} captions are not clickable; point to the link in "
+                       "your profile.")
+    elif platform == "pinterest" and not (VISUAL.intersection(t.words)
+                                          or any(e in text for e in VISUAL_EMOJI)):
+        yield ("pinterest-no-visual", "channel-misfit", 0, len(text),
                "Pinterest is a visual search engine; say what the image or video shows.")
-    elif platform in ("linkedin", "facebook") and len(f.hashtags) >= MIN_HASHTAGS_STUFFED:
-        first, last = f.hashtags[0], f.hashtags[-1]
-        yield ("channel-misfit", DEFINITE, first.start(), last.end(),
-               f"{len(f.hashtags)} hashtags are too many for {platform.title()}; use two or three.")
-    if platform == "linkedin":
+    elif platform in ("linkedin", "facebook") and len(t.hashtags) >= MIN_HASHTAGS_STUFFED:
+        yield (f"{platform}-hashtags", "channel-misfit",
+               *t.span(t.hashtags[0], t.hashtags[-1]),
+               f"{len(t.hashtags)} hashtags are too many for {platform.title()}; use two or "
+               "three.")
+    if platform == "linkedin" and not text.isascii():
         emoji = list(EMOJI_RE.finditer(text))
         if len(emoji) >= MIN_EMOJI_LINKEDIN:
-            yield ("channel-misfit", DEFINITE, emoji[0].start(), emoji[-1].end(),
+            yield ("linkedin-emoji", "channel-misfit", emoji[0].start(), emoji[-1].end(),
                    f"{len(emoji)} emoji feel out of place on LinkedIn; keep one or two.")
 
 
-def _question_rules(f: Features) -> Iterator[Signal]:
-    selling = f.lexicon_totals.get("hard-sell", 0.0) >= THRESHOLD
-    for start, end, body in questions(f.text):
-        if RHETORICAL_RE.search(body):
-            if body.lower().lstrip("🤔 ").startswith("did you know"):
-                continue
-            yield ("invites-conversation", QUESTION_RHETORICAL, start, end,
-                   "A question that leads into a pitch is rhetorical; ask one you want answered.")
+def _question_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
+    words, kinds = t.words, t.kinds
+    if "?" not in t.text:
+        return
+    start = 0
+    for i, (word, kind) in enumerate(zip(words, kinds, strict=True)):
+        if kind != "end":
             continue
-        if selling and YES_NO_RE.match(body) and not WH_RE.match(body):
-            # "Is your onboarding costing you hires? Book a demo" answers itself.
-            yield ("invites-conversation", QUESTION_RHETORICAL, start, end,
-                   "A yes/no question before a pitch is rhetorical; ask one you want answered.")
-            continue
-        direct = YOU_RE.search(body) or WH_RE.match(body) or YES_NO_RE.match(body)
-        yield ("invites-conversation", QUESTION_DIRECT if direct else QUESTION_OTHER, start,
-               end, "A genuine question invites replies; answer the people who respond.")
+        if word.startswith("?"):
+            body = [j for j in range(start, i) if kinds[j] in ("word", "num", "at")]
+            if body:
+                first = words[body[0]]
+                second = words[body[1]] if len(body) > 1 else ""
+                span = t.span(body[0], i)
+                asks_you = any(words[j] in ("you", "your", "you're", "u") for j in body)
+                if first in RHETORICAL_OPENERS or (first, second) in RHETORICAL_PAIRS \
+                        and (selling or first not in ("are", "do", "did", "what", "how")):
+                    if not (first == "did" and second == "you" and len(body) > 2
+                            and words[body[2]] == "know"):
+                        yield ("question-rhetorical", "invites-conversation", *span,
+                               "A question that leads into a pitch is rhetorical; ask one "
+                               "you want answered.")
+                elif selling and first in YES_NO:
+                    yield ("question-before-pitch", "invites-conversation", *span,
+                           "A yes/no question before a pitch is rhetorical; ask one you "
+                           "want answered.")
+                elif first in WH_WORDS or first in YES_NO or asks_you:
+                    yield ("question-direct", "invites-conversation", *span,
+                           "A genuine question invites replies; answer the people who "
+                           "respond.")
+                else:
+                    yield ("question-other", "invites-conversation", *span,
+                           "A question invites replies; answer the people who respond.")
+        start = i + 1
 
 
-def _voice_rules(f: Features) -> Iterator[Signal]:
-    you_words, we = f.voice
-    you = len(you_words)
-    if you >= 2 and you > we:
-        first, last = you_words[0], you_words[-1]
-        weight = AUDIENCE_BASE + AUDIENCE_PER_EXTRA_YOU * min(you - we, AUDIENCE_EXTRA_CAP)
-        yield ("audience-first", weight, first.start(), last.end(),
+def _voice_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
+    you, we = len(t.you), t.we
+    if you >= MIN_YOU_WORDS and you > we:
+        feature = "you-focus-strong" if you - we >= 3 else "you-focus"
+        yield (feature, "audience-first", *t.span(t.you[0], t.you[-1]),
                f"Speaks to the reader ({you} you/your words against {we} we/I words), "
                "about their situation.")
     if we >= ABOUT_US_MIN_WE and you <= 1:
-        weight = ABOUT_US_BASE + ABOUT_US_PER_EXTRA_WE * min(we - ABOUT_US_MIN_WE,
-                                                             ABOUT_US_EXTRA_CAP)
-        yield ("about-us", weight, 0, len(f.text),
+        yield ("we-focus", "about-us", 0, len(t.text),
                f"{we} we/our/I words and almost no you: turn the post toward the reader.")
 
 
 #: Every counting rule, run after the lexicon on each post.
-COUNTING_RULES: tuple[Callable[[Features], Iterator[Signal]], ...] = (
-    _spam_rules,
-    _channel_rules,
-    _question_rules,
-    _voice_rules,
-)
+COUNTING_RULES: tuple[Callable[[Tokens, str | None, bool], Iterator[Signal]], ...] = (
+    _spam_rules, _channel_rules, _question_rules, _voice_rules)
+
+#: Every counting feature, with its tag (the fitted model has a weight for each).
+FEATURES: dict[str, str] = {
+    **dict.fromkeys(("caps-run", "bangs", "hashtag-stuffing", "emoji-run", "repeated-link",
+                     "repeated-phrase"), "spam"),
+    **dict.fromkeys(("x-too-long", "threads-too-long", "instagram-link", "tiktok-link",
+                     "pinterest-no-visual", "linkedin-hashtags", "facebook-hashtags",
+                     "linkedin-emoji"), "channel-misfit"),
+    **dict.fromkeys(("question-direct", "question-other", "question-rhetorical",
+                     "question-before-pitch"), "invites-conversation"),
+    "you-focus": "audience-first", "you-focus-strong": "audience-first",
+    "we-focus": "about-us",
+}
+
+
+def counting_signals(tokens: Tokens, platform: str | None, *,
+                     selling: bool) -> list[Signal]:
+    """Every counting rule's signals for one post; ``selling`` says whether the lexicon
+    found a sales pitch (a yes/no question before a pitch is rhetorical)."""
+    out: list[Signal] = []
+    for rule in COUNTING_RULES:
+        out.extend(rule(tokens, platform, selling))
+    return out

@@ -1,0 +1,241 @@
+"""The critic's phrase lexicon (``data/lexicon.yaml``): readable phrases, compiled into a
+table keyed by a phrase's first word and matched token by token, as VADER looks words
+up in a dictionary.
+
+A phrase is words separated by spaces, matched case-insensitively against the post's
+tokens (:mod:`course.critic.tokens`):
+
+- ``{buy|order|shop now}``: one of the alternatives (an alternative may be several words);
+- ``[it|them]``: optional, one of the alternatives or nothing;
+- ``<price>``, ``<num>``, ``<pct>``, ``<url>``, ``<domain>``, ``<at>``, ``<tag>``,
+  ``<end>``: a token of that kind (see :mod:`course.critic.tokens`); ``?`` and ``!`` are
+  themselves;
+- ``*``: any one token; ``...``: up to three tokens, none of them a sentence end;
+- ``subscri*``: any word that starts with ``subscri``.
+
+``^`` as the first element anchors a phrase at the start of the post or of a line or
+sentence.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..content.knowledge import load_yaml
+from ..errors import DataError
+from .tokens import Tokens, split_words
+
+__all__ = ["KINDS", "Lexicon", "Rule", "parse_phrase"]
+
+#: Token kinds a phrase may name in angle brackets.
+KINDS = frozenset({"price", "num", "pct", "url", "domain", "at", "tag", "end", "comma",
+                   "emoji", "word", "name"})
+#: ``...`` stands for this many tokens at most.
+GAP = 3
+#: A phrase expands into at most this many token sequences (alternatives multiply).
+MAX_EXPANSIONS = 5000
+
+# An element of a compiled phrase: (kind of test, value).
+_WORD, _ANY, _KIND, _PREFIX, _START = 0, 1, 2, 3, 4
+Element = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One phrase of a lexicon rule: its feature id (``rule-id:n`` for the rule's n-th
+    phrase, the name the fitted weights use), its tag, the sentence a learner reads beside
+    the words it finds, and whether it counts against its tag."""
+
+    id: str
+    tag: str
+    says: str
+    against: bool = False
+
+
+def _split_top(body: str) -> list[str]:
+    """Alternatives of a ``{...}`` or ``[...]`` body, split on top-level ``|``."""
+    parts, depth, current = [], 0, []
+    for ch in body:
+        if ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return [p.strip() for p in parts]
+
+
+_GROUP_RE = re.compile(r"[{\[]")
+
+
+def _alternatives(phrase: str) -> Iterator[str]:
+    """Every plain phrase (no braces or brackets) that ``phrase`` stands for."""
+    match = _GROUP_RE.search(phrase)
+    if match is None:
+        yield " ".join(phrase.split())
+        return
+    start, depth = match.start(), 0
+    for end in range(start, len(phrase)):
+        depth += phrase[end] in "{[" or -(phrase[end] in "}]")
+        if depth == 0:
+            break
+    else:
+        raise ValueError(f"unbalanced brackets in {phrase!r}")
+    options = _split_top(phrase[start + 1:end])
+    if phrase[start] == "[":
+        options.append("")
+    head, tail = phrase[:start], phrase[end + 1:]
+    for option in options:
+        yield from _alternatives(f"{head} {option} {tail}")
+
+
+def _element(word: str) -> list[Element]:
+    if word == "*":
+        return [(_ANY, "")]
+    if word.startswith("<") and word.endswith(">"):
+        kind = word[1:-1]
+        if kind not in KINDS:
+            raise ValueError(f"unknown token kind <{kind}> (known: {', '.join(sorted(KINDS))})")
+        return [(_KIND, kind)]
+    if word.endswith("*") and len(word) > 2:
+        return [(_PREFIX, word[:-1].lower())]
+    return [(_WORD, part) for part in split_words(word)]
+
+
+def parse_phrase(phrase: str) -> list[tuple[Element, ...]]:
+    """The token sequences ``phrase`` matches (``...`` expanded to 0..GAP any-tokens)."""
+    out: list[tuple[Element, ...]] = []
+    for plain in itertools.islice(_alternatives(phrase), MAX_EXPANSIONS + 1):
+        words = plain.split()
+        anchored = bool(words) and words[0] == "^"
+        if anchored:
+            words = words[1:]
+        if not words:
+            continue
+        pieces: list[list[tuple[Element, ...]]] = []
+        for word in words:
+            if word == "...":
+                pieces.append([((_ANY, "gap"),) * n for n in range(GAP + 1)])
+            else:
+                pieces.append([tuple(_element(word))])
+        for combo in itertools.product(*pieces):
+            seq = tuple(e for part in combo for e in part)
+            if seq:
+                out.append(((_START, ""), *seq) if anchored else seq)
+    if len(out) > MAX_EXPANSIONS:
+        raise ValueError(f"{phrase!r} stands for more than {MAX_EXPANSIONS} phrases; "
+                         "split it")
+    return out
+
+
+class Lexicon:
+    """The rules of ``lexicon.yaml``, one :class:`Rule` per phrase; :meth:`find` yields
+    every phrase match in a post."""
+
+    def __init__(self, path: Path | str, tag_ids: tuple[str, ...]):
+        data = load_yaml(path, "lexicon.yaml")
+        self.rules: list[Rule] = []
+        self._by_word: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
+        self._by_kind: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
+        self._by_prefix: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
+        self._anywhere: list[tuple[tuple[Element, ...], int]] = []
+        seen: set[str] = set()
+        for tag, rules in data.items():
+            if tag not in tag_ids:
+                raise DataError(f"lexicon.yaml: entry {tag!r}: unknown tag")
+            for raw in rules:
+                if raw["id"] in seen:
+                    raise DataError(f"lexicon.yaml: entry {tag!r}: rule {raw['id']!r}: "
+                                    "duplicate id")
+                seen.add(raw["id"])
+                for number, phrase in enumerate(raw["phrases"], start=1):
+                    index = len(self.rules)
+                    self.rules.append(Rule(f"{raw['id']}:{number}", tag, raw["says"],
+                                           raw.get("against", False)))
+                    try:
+                        sequences = parse_phrase(phrase)
+                    except ValueError as exc:
+                        raise DataError(f"lexicon.yaml: entry {tag!r}: rule {raw['id']!r}: "
+                                        f"phrase {phrase!r}: {exc}") from None
+                    for seq in sequences:
+                        self._index(seq, index)
+        self._prefixes = tuple(self._by_prefix)
+
+    def _index(self, seq: tuple[Element, ...], index: int) -> None:
+        head = seq[1] if seq[0][0] == _START else seq[0]
+        test, value = head
+        if test == _WORD:
+            self._by_word.setdefault(value, []).append((seq, index))
+        elif test == _KIND:
+            self._by_kind.setdefault(value, []).append((seq, index))
+        elif test == _PREFIX:
+            self._by_prefix.setdefault(value, []).append((seq, index))
+        else:
+            self._anywhere.append((seq, index))
+
+    def find(self, tokens: Tokens) -> Iterator[tuple[int, int, int]]:
+        """``(rule index, first token, last token)`` for every match, each rule once per
+        start token, in token order."""
+        words, kinds = tokens.words, tokens.kinds
+        by_word, by_kind, prefixes = self._by_word, self._by_kind, self._prefixes
+        n = len(words)
+        for i in range(n):
+            word = words[i]
+            candidates = by_word.get(word)
+            more = by_kind.get(kinds[i])
+            if more is not None:
+                candidates = more if candidates is None else candidates + more
+            if prefixes and word.startswith(prefixes):
+                for prefix in prefixes:
+                    if word.startswith(prefix):
+                        candidates = (candidates or []) + self._by_prefix[prefix]
+            if candidates is None:
+                continue
+            done: set[int] = set()
+            for seq, index in candidates:
+                if index in done:
+                    continue
+                last = _match(seq, words, kinds, i, n)
+                if last >= 0:
+                    done.add(index)
+                    yield index, i, last
+        for seq, index in self._anywhere:
+            for i in range(n):
+                last = _match(seq, words, kinds, i, n)
+                if last >= 0:
+                    yield index, i, last
+                    break
+
+
+def _match(seq: tuple[Element, ...], words: list[str], kinds: list[str], i: int,
+           n: int) -> int:
+    """The last token index of ``seq`` matched from token ``i``, or -1."""
+    j = i
+    for test, value in seq:
+        if test == _START:
+            if i > 0 and kinds[i - 1] != "end":
+                return -1
+            continue
+        if j >= n:
+            return -1
+        if test == _WORD:
+            if words[j] != value:
+                return -1
+        elif test == _KIND:
+            if kinds[j] != value:
+                return -1
+        elif test == _PREFIX:
+            if not words[j].startswith(value) or kinds[j] not in ("word", "name"):
+                return -1
+        elif value == "gap" and kinds[j] == "end":
+            return -1
+        j += 1
+    return j - 1
