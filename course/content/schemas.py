@@ -164,6 +164,7 @@ SCHEMAS: dict[str, dict] = {
     "posts.yaml": _list_of(POST),
     "labelled_posts.yaml": _list_of(LABELLED_POST),
     "critic_weights.yaml": CRITIC_WEIGHTS,
+    "critic_words.yaml": {"type": "object", "additionalProperties": _TEXT},
     "lexicon.yaml": LEXICON,
     "exercises.yaml": {**_list_of(EXERCISE), "definitions": {"inline_post": INLINE_POST}},
     "assignment.yaml": ASSIGNMENT,

@@ -22,7 +22,7 @@ from ..content.knowledge import DATA_DIR, KnowledgeBase, load_knowledge
 from ..content.platforms import normalize_platform
 from .model import DEFINITE_SCORE, NO_EVIDENCE_CAP, Weights, load_weights, rescaled
 from .phrases import Lexicon
-from .rules import DEFINITE, FEATURES, Signal, counting_signals
+from .rules import AGAINST, DEFINITE, FEATURES, Signal, counting_signals
 from .tokens import Tokens, tokenize
 
 __all__ = ["Critic", "Critique", "Evidence", "analyze", "get_critic"]
@@ -68,7 +68,7 @@ class Critic:
         self.lexicon = Lexicon(lexicon_path, self.tag_ids)
         self.weights = weights or load_weights()
         self._tag_of = {r.id: r.tag for r in self.lexicon.rules} | FEATURES
-        self._against = frozenset(r.id for r in self.lexicon.rules if r.against)
+        self._against = frozenset(r.id for r in self.lexicon.rules if r.against) | AGAINST
         models = self.weights.tags
         # Per feature: the (tag, weight) pairs it adds to, for the tags that know it.
         self._adds: dict[str, tuple[tuple[str, float], ...]] = {}

@@ -136,17 +136,52 @@ def parse_phrase(phrase: str) -> list[tuple[Element, ...]]:
     return out
 
 
+class _Node:
+    """A node of the phrase trie: where each next token may lead, and the rules whose
+    phrase ends here."""
+
+    __slots__ = ("any", "ends", "gap", "kinds", "prefixes", "words")
+
+    def __init__(self) -> None:
+        self.words: dict[str, _Node] = {}
+        self.kinds: dict[str, _Node] = {}
+        self.prefixes: list[tuple[str, _Node]] = []
+        self.any: _Node | None = None
+        self.gap: _Node | None = None
+        self.ends: list[int] = []
+
+    def child(self, element: Element) -> _Node:
+        test, value = element
+        if test == _WORD:
+            return self.words.setdefault(value, _Node())
+        if test == _KIND:
+            return self.kinds.setdefault(value, _Node())
+        if test == _PREFIX:
+            for prefix, node in self.prefixes:
+                if prefix == value:
+                    return node
+            node = _Node()
+            self.prefixes.append((value, node))
+            return node
+        if value == "gap":
+            if self.gap is None:
+                self.gap = _Node()
+            return self.gap
+        if self.any is None:
+            self.any = _Node()
+        return self.any
+
+
 class Lexicon:
     """The rules of ``lexicon.yaml``, one :class:`Rule` per phrase; :meth:`find` yields
-    every phrase match in a post."""
+    every phrase match in a post. Phrases are kept in a trie of tokens, so a post is read
+    once, and a token that starts no phrase costs one dictionary look-up."""
 
     def __init__(self, path: Path | str, tag_ids: tuple[str, ...]):
         data = load_yaml(path, "lexicon.yaml")
         self.rules: list[Rule] = []
-        self._by_word: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
-        self._by_kind: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
-        self._by_prefix: dict[str, list[tuple[tuple[Element, ...], int]]] = {}
-        self._anywhere: list[tuple[tuple[Element, ...], int]] = []
+        self._root = _Node()
+        self._anchored = _Node()  # phrases that start with ^
         seen: set[str] = set()
         for tag, rules in data.items():
             if tag not in tag_ids:
@@ -166,76 +201,57 @@ class Lexicon:
                         raise DataError(f"lexicon.yaml: entry {tag!r}: rule {raw['id']!r}: "
                                         f"phrase {phrase!r}: {exc}") from None
                     for seq in sequences:
-                        self._index(seq, index)
-        self._prefixes = tuple(self._by_prefix)
-
-    def _index(self, seq: tuple[Element, ...], index: int) -> None:
-        head = seq[1] if seq[0][0] == _START else seq[0]
-        test, value = head
-        if test == _WORD:
-            self._by_word.setdefault(value, []).append((seq, index))
-        elif test == _KIND:
-            self._by_kind.setdefault(value, []).append((seq, index))
-        elif test == _PREFIX:
-            self._by_prefix.setdefault(value, []).append((seq, index))
-        else:
-            self._anywhere.append((seq, index))
+                        node = self._root
+                        if seq[0][0] == _START:
+                            node, seq = self._anchored, seq[1:]
+                        for element in seq:
+                            node = node.child(element)
+                        if index not in node.ends:
+                            node.ends.append(index)
 
     def find(self, tokens: Tokens) -> Iterator[tuple[int, int, int]]:
         """``(rule index, first token, last token)`` for every match, each rule once per
-        start token, in token order."""
+        start token (its longest match there), in token order."""
         words, kinds = tokens.words, tokens.kinds
-        by_word, by_kind, prefixes = self._by_word, self._by_kind, self._prefixes
         n = len(words)
+        root, anchored = self._root, self._anchored
+        root_words, root_kinds, root_prefixes = root.words, root.kinds, root.prefixes
+        any_start = root.any is not None or root.gap is not None
         for i in range(n):
             word = words[i]
-            candidates = by_word.get(word)
-            more = by_kind.get(kinds[i])
-            if more is not None:
-                candidates = more if candidates is None else candidates + more
-            if prefixes and word.startswith(prefixes):
-                for prefix in prefixes:
-                    if word.startswith(prefix):
-                        candidates = (candidates or []) + self._by_prefix[prefix]
-            if candidates is None:
+            starts = []
+            if word in root_words or kinds[i] in root_kinds or any_start or (
+                    root_prefixes and any(word.startswith(p) for p, _ in root_prefixes)):
+                starts.append(root)
+            if i == 0 or kinds[i - 1] == "end":
+                starts.append(anchored)
+            if not starts:
                 continue
-            done: set[int] = set()
-            for seq, index in candidates:
-                if index in done:
+            found: dict[int, int] = {}
+            stack = [(node, i) for node in starts]
+            while stack:
+                node, j = stack.pop()
+                for index in node.ends:
+                    if found.get(index, -1) < j - 1:
+                        found[index] = j - 1
+                if j >= n:
                     continue
-                last = _match(seq, words, kinds, i, n)
-                if last >= 0:
-                    done.add(index)
+                word = words[j]
+                step = node.words.get(word)
+                if step is not None:
+                    stack.append((step, j + 1))
+                if node.kinds:
+                    step = node.kinds.get(kinds[j])
+                    if step is not None:
+                        stack.append((step, j + 1))
+                if node.prefixes and kinds[j] in ("word", "name"):
+                    for prefix, step in node.prefixes:
+                        if word.startswith(prefix):
+                            stack.append((step, j + 1))
+                if node.any is not None:
+                    stack.append((node.any, j + 1))
+                if node.gap is not None and kinds[j] != "end":
+                    stack.append((node.gap, j + 1))
+            for index, last in found.items():
+                if last >= i:
                     yield index, i, last
-        for seq, index in self._anywhere:
-            for i in range(n):
-                last = _match(seq, words, kinds, i, n)
-                if last >= 0:
-                    yield index, i, last
-                    break
-
-
-def _match(seq: tuple[Element, ...], words: list[str], kinds: list[str], i: int,
-           n: int) -> int:
-    """The last token index of ``seq`` matched from token ``i``, or -1."""
-    j = i
-    for test, value in seq:
-        if test == _START:
-            if i > 0 and kinds[i - 1] != "end":
-                return -1
-            continue
-        if j >= n:
-            return -1
-        if test == _WORD:
-            if words[j] != value:
-                return -1
-        elif test == _KIND:
-            if kinds[j] != value:
-                return -1
-        elif test == _PREFIX:
-            if not words[j].startswith(value) or kinds[j] not in ("word", "name"):
-                return -1
-        elif value == "gap" and kinds[j] == "end":
-            return -1
-        j += 1
-    return j - 1

@@ -14,9 +14,18 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 
+from ..content.knowledge import DATA_DIR, load_yaml
 from .tokens import Tokens
 
-__all__ = ["COUNTING_RULES", "DEFINITE", "FEATURES", "Signal", "counting_signals"]
+__all__ = ["AGAINST", "COUNTING_RULES", "DEFINITE", "FEATURES", "Signal", "counting_signals"]
+
+_WORD_LISTS = load_yaml(DATA_DIR / "critic_words.yaml")
+
+
+def _words(name: str) -> frozenset[str]:
+    """A word list from ``data/critic_words.yaml``."""
+    return frozenset(_WORD_LISTS[name].split())
+
 
 # A signal is (feature id, tag, start, end, explanation).
 Signal = tuple[str, str, int, int, str]
@@ -48,35 +57,31 @@ CAPS_RUN_RE = re.compile(
     r"(?![\w'’])")
 BANG_RE = re.compile(r"!{3,}|(?:![ \t]*){3,}")
 #: Words that name something to look at, for Pinterest's rule ("say what the image shows").
-VISUAL = frozenset((
-    "photo photos photograph photographs photography pic pics picture pictures image images "
-    "pin pins pinned pinboard board video videos infographic infographics illustration "
-    "illustrations illustrated sketch sketches drawing drawings graphic graphics diagram chart "
-    "snapshot shot shots gallery moodboard visual visuals printable poster render collage "
-    "slideshow carousel swatch swatches lookbook gif watercolor watercolour painting print "
-    "prints pictured shown timelapse closeup mockup photographed filmed animation reel reels "
-    "selfie selfies look looks").split())
+VISUAL = _words("visual")
 VISUAL_EMOJI = ("📷", "📸", "🎥", "📹", "🖼", "🎨")
 #: A question that opens like this is a sales hook or a lead-in, not an invitation.
-RHETORICAL_OPENERS = frozenset((
-    "tired sick fed need needs want wanna looking ready struggling craving wish hate worried "
-    "imagine remember guess starting planning moving heading going getting buying hosting "
-    "travelling traveling launching renovating trying learning missing bored stuck fancy "
-    "thirsty hungry").split())
+RHETORICAL_OPENERS = _words("rhetorical_openers")
+#: Yes/no openers that stay genuine even beside a pitch ("would you rather", "which").
+GENUINE_PAIRS = frozenset({("would", "you"), ("have", "you"), ("are", "you")})
+#: A question followed by at most this many words still ends the post.
+QUESTION_TAIL_WORDS = 4
 RHETORICAL_PAIRS = frozenset({
     ("why", "pay"), ("why", "wait"), ("why", "settle"), ("why", "not"), ("why", "risk"),
     ("why", "stress"), ("why", "struggle"), ("who", "says"), ("who", "needs"),
     ("what", "are"), ("isn't", "it"), ("can't", "decide"), ("still", "using"),
     ("still", "paying"), ("still", "waiting"), ("ever", "wish"), ("ever", "wanted"),
-    ("ever", "dreamed"), ("are", "you"), ("do", "you"), ("did", "you"), ("got", "a"),
+    ("ever", "dreamed"), ("did", "you"), ("got", "a"), ("got", "what"),
     ("how", "would"), ("what", "if"), ("in", "need"), ("short", "on"), ("out", "of"),
     ("time", "for"), ("new", "to"), ("first", "time"), ("had", "enough"),
 })
-WH_WORDS = frozenset("which what what's how who who's whose where when why name favourite "
-                     "favorite".split())
-YES_NO = frozenset("is are was were do does did can could will would should have has had "
-                   "any anyone anybody ever".split())
+WH_WORDS = _words("wh_words")
+YES_NO = _words("yes_no")
 
+#: Verbs that start an instruction ("Trim the stems", "Put your most recent role first").
+#: Selling verbs (buy, shop, book, order, call) are left out: those instructions sell.
+INSTRUCTION_VERBS = _words("instruction_verbs")
+#: Features that count against their tag (a rhetorical question is not an invitation).
+AGAINST = frozenset({"question-rhetorical"})
 #: Features that state the spec's definition to the letter: their tag is given.
 DEFINITE = frozenset({
     "caps-run", "bangs", "hashtag-stuffing", "emoji-run", "repeated-link", "repeated-phrase",
@@ -119,7 +124,8 @@ def _spam_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Sign
 def _repeated_phrase(t: Tokens) -> Iterator[Signal]:
     """A phrase said again and again (see :data:`REPEATED_PHRASES`) is spam."""
     words = [w for w, k in zip(t.words, t.kinds, strict=True) if k == "word"]
-    if len(words) < 6:
+    # A phrase said 3 times, or 4 words said twice, needs at least 4 repeated words.
+    if len(words) < 6 or len(words) - len(set(words)) < 4:
         return
     for n, times in REPEATED_PHRASES:
         grams = Counter(zip(*(words[i:] for i in range(n)), strict=False))
@@ -166,39 +172,58 @@ def _channel_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[S
 
 
 def _question_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
+    """Each question, classed by how it opens and where it stands: a question that ends
+    the post (nothing but tags, links or a few words after it) is most often a real one;
+    one that opens a post and is followed by the answer is most often a hook."""
     words, kinds = t.words, t.kinds
     if "?" not in t.text:
         return
+    content = [i for i, k in enumerate(kinds) if k in ("word", "name", "num", "price", "pct")]
     start = 0
     for i, (word, kind) in enumerate(zip(words, kinds, strict=True)):
         if kind != "end":
             continue
-        if word.startswith("?"):
-            body = [j for j in range(start, i) if kinds[j] in ("word", "num", "at")]
+        if word == "?":
+            body = [j for j in range(start, i) if kinds[j] in ("word", "name", "num", "at")]
             if body:
-                first = words[body[0]]
-                second = words[body[1]] if len(body) > 1 else ""
-                span = t.span(body[0], i)
-                asks_you = any(words[j] in ("you", "your", "you're", "u") for j in body)
-                if first in RHETORICAL_OPENERS or (first, second) in RHETORICAL_PAIRS \
-                        and (selling or first not in ("are", "do", "did", "what", "how")):
-                    if not (first == "did" and second == "you" and len(body) > 2
-                            and words[body[2]] == "know"):
-                        yield ("question-rhetorical", "invites-conversation", *span,
-                               "A question that leads into a pitch is rhetorical; ask one "
-                               "you want answered.")
-                elif selling and first in YES_NO:
-                    yield ("question-before-pitch", "invites-conversation", *span,
-                           "A yes/no question before a pitch is rhetorical; ask one you "
-                           "want answered.")
-                elif first in WH_WORDS or first in YES_NO or asks_you:
-                    yield ("question-direct", "invites-conversation", *span,
-                           "A genuine question invites replies; answer the people who "
-                           "respond.")
-                else:
-                    yield ("question-other", "invites-conversation", *span,
-                           "A question invites replies; answer the people who respond.")
+                yield _question(t, body, i, content, selling)
         start = i + 1
+
+
+def _question(t: Tokens, body: list[int], end: int, content: list[int],
+              selling: bool) -> Signal:
+    words = t.words
+    first = words[body[0]]
+    second = words[body[1]] if len(body) > 1 else ""
+    span = t.span(body[0], end)
+    after = sum(1 for j in content if j > end)
+    before = sum(1 for j in content if j < body[0])
+    place = "final" if after <= QUESTION_TAIL_WORDS else ("opening" if before == 0
+                                                           else "middle")
+    asks_you = any(words[j] in ("you", "your", "you're", "u", "ur", "anyone", "anybody")
+                   for j in body)
+    if first in RHETORICAL_OPENERS or (first, second) in RHETORICAL_PAIRS \
+            or (selling and first in YES_NO and (first, second) not in GENUINE_PAIRS):
+        return ("question-rhetorical", "invites-conversation", *span,
+                "A question that leads into a pitch or answers itself is rhetorical; ask "
+                "one you want answered.")
+    direct = first in WH_WORDS or first in YES_NO or asks_you
+    return (f"question-{place}-{'direct' if direct else 'other'}", "invites-conversation",
+            *span, "A genuine question invites replies; answer the people who respond.")
+
+
+def _instruction_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
+    """Sentences and clauses that open with an instruction verb are steps the reader can
+    follow: one is a tip, two or more a how-to."""
+    words, kinds = t.words, t.kinds
+    steps = [i for i, w in enumerate(words) if w in INSTRUCTION_VERBS and kinds[i] == "word"
+             and (i == 0 or kinds[i - 1] in ("end", "comma") or words[i - 1] in ("then", "and"))
+             and i + 1 < len(words) and kinds[i + 1] not in ("end",)]
+    if steps:
+        feature = "instructions" if len(steps) >= 2 else "instruction"
+        for i in steps:
+            yield (feature, "gives-value", *t.span(i, min(i + 3, len(words) - 1)),
+                   "Steps the reader can follow give them something useful for free.")
 
 
 def _voice_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
@@ -215,7 +240,7 @@ def _voice_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Sig
 
 #: Every counting rule, run after the lexicon on each post.
 COUNTING_RULES: tuple[Callable[[Tokens, str | None, bool], Iterator[Signal]], ...] = (
-    _spam_rules, _channel_rules, _question_rules, _voice_rules)
+    _spam_rules, _channel_rules, _question_rules, _instruction_rules, _voice_rules)
 
 #: Every counting feature, with its tag (the fitted model has a weight for each).
 FEATURES: dict[str, str] = {
@@ -224,8 +249,10 @@ FEATURES: dict[str, str] = {
     **dict.fromkeys(("x-too-long", "threads-too-long", "instagram-link", "tiktok-link",
                      "pinterest-no-visual", "linkedin-hashtags", "facebook-hashtags",
                      "linkedin-emoji"), "channel-misfit"),
-    **dict.fromkeys(("question-direct", "question-other", "question-rhetorical",
-                     "question-before-pitch"), "invites-conversation"),
+    **dict.fromkeys([f"question-{place}-{kind}" for place in ("final", "opening", "middle")
+                     for kind in ("direct", "other")] + ["question-rhetorical"],
+                    "invites-conversation"),
+    "instruction": "gives-value", "instructions": "gives-value",
     "you-focus": "audience-first", "you-focus-strong": "audience-first",
     "we-focus": "about-us",
 }

@@ -75,6 +75,43 @@ def split_words(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN_RE.findall(text.replace("’", "'"))]
 
 
+def _classify(tok: str) -> tuple[str, str, int]:
+    """(lower-cased token, kind, voice: 1 for a you-word, -1 for a we-word, else 0)."""
+    low = tok.lower()
+    if tok.isalpha():
+        kind = "name" if low in NAMES and tok[0].isupper() and not tok.isupper() else "word"
+        voice = 1 if low in YOU else (-1 if low in WE and tok != "US" else 0)
+        return low, kind, voice
+    first = tok[0]
+    if first == "#" and len(tok) > 1:
+        return low, "tag", 0
+    if first == "@" and len(tok) > 1:
+        return low, "at", 0
+    if first in ".!?;\n":
+        return first, "end", 0
+    if first in ",:":
+        return low, "comma", 0
+    if len(tok) == 1 and not first.isalnum():
+        return low, "emoji", 0
+    if first in "$£€" or _PENCE_RE.fullmatch(low):
+        return low, "price", 0
+    if low[-1] == "%":
+        return low, "pct", 0
+    if ("." in low and ("/" in low or low.startswith("www"))) or "://" in low:
+        return low, "url", 0
+    if "." in low and _DOMAIN_RE.fullmatch(low):
+        return low, "domain", 0
+    if first.isdigit():
+        return low, "num", 0
+    # a word with an apostrophe or digits inside ("don't", "covid19")
+    return low, "word", 1 if low in YOU else (-1 if low in WE else 0)
+
+
+#: Token -> its class, filled as posts are read (the same words come back in every post).
+_CLASSES: dict[str, tuple[str, str, int]] = {}
+_CACHE_LIMIT = 200_000
+
+
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into tokens and class them (see the module doc)."""
     raw = _TOKEN_RE.findall(text.replace("’", "'"))
@@ -83,53 +120,26 @@ def tokenize(text: str) -> Tokens:
     we = 0
     hashtags, links = [], []
     previous = ""
+    classes = _CLASSES
     for i, tok in enumerate(raw):
-        if tok.isalpha():
-            low = tok.lower()
-            words.append(low)
-            kinds.append("name" if low in NAMES and tok[0].isupper() and not tok.isupper()
-                         else "word")
-            if low in YOU:
-                if previous not in _NOT_YOU_BEFORE:
-                    you.append(i)
-            elif low in WE and tok != "US":
-                we += 1
-            previous = low
-            continue
-        first = tok[0]
-        low = tok.lower()
-        if first == "#" and len(tok) > 1:
-            kind = "tag"
-            hashtags.append(i)
-        elif first == "@" and len(tok) > 1:
-            kind = "at"
-        elif first in ".!?;\n":
-            kind = "end"
-            low = first
-        elif first in ",:":
-            kind = "comma"
-        elif len(tok) == 1 and not first.isalnum():
-            kind = "emoji"
-        elif first in "$£€" or _PENCE_RE.fullmatch(low):
-            kind = "price"
-        elif low[-1] == "%":
-            kind = "pct"
-        elif "." in low and ("/" in low or low.startswith("www")) or "://" in low:
-            kind = "url"
-            links.append(i)
-        elif "." in low and _DOMAIN_RE.fullmatch(low):
-            kind = "domain"
-            links.append(i)
-        elif first.isdigit():
-            kind = "num"
-        else:  # a word with an apostrophe or digits inside ("don't", "covid19")
-            kind = "word"
-            if low in YOU:
-                if previous not in _NOT_YOU_BEFORE:
-                    you.append(i)
-            elif low in WE:
-                we += 1
+        known = classes.get(tok)
+        if known is None:
+            known = _classify(tok)
+            if len(classes) < _CACHE_LIMIT:
+                classes[tok] = known
+        low, kind, voice = known
         words.append(low)
         kinds.append(kind)
+        if voice:
+            if voice > 0:
+                if previous not in _NOT_YOU_BEFORE:
+                    you.append(i)
+            else:
+                we += 1
+        elif kind == "tag":
+            hashtags.append(i)
+        elif kind == "url" or kind == "domain":
+            links.append(i)
         previous = low
     return Tokens(text, raw, words, kinds, you, we, hashtags, links)
+
