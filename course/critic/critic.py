@@ -27,6 +27,14 @@ from .tokens import Tokens, tokenize
 
 __all__ = ["Critic", "Critique", "Evidence", "analyze", "get_critic"]
 
+#: The spec rules these out, whatever the evidence: "you" in a pitch or a threat is never
+#: audience-first ...
+PITCH_TAGS = frozenset({"hard-sell", "pressure"})
+#: ... and a scam (prize, get-rich or click-bait spam) is never gives-value or
+#: audience-first, however many "how to" or "you" words it holds.
+SCAM_RULES = ("prize-claim:", "get-rich:", "click-bait:")
+SCAM_EXCLUDES = frozenset({"gives-value", "audience-first"})
+
 
 @dataclass(frozen=True)
 class Evidence:
@@ -93,7 +101,17 @@ class Critic:
             selling = selling or (rule.tag == "hard-sell" and not rule.against)
             found.append((rule.id, rule.tag, *tokens.span(first, last), rule.says))
         found.extend(counting_signals(tokens, platform, selling=selling))
-        return tokens, found
+        return tokens, self._cancel(found)
+
+    def _cancel(self, found: list[Signal]) -> list[Signal]:
+        """Evidence against a tag cancels the tag's evidence it overlaps: "win a £100
+        voucher" is no price to pay, "come and see why" no event."""
+        against = [(tag, start, end) for feature, tag, start, end, _ in found
+                   if feature in self._against]
+        if not against:
+            return found
+        return [s for s in found if s[0] in self._against or not any(
+            tag == s[1] and start < s[3] and s[2] < end for tag, start, end in against)]
 
     def analyze(self, text: str, platform: str | None = None) -> Critique:
         """Critique one post. ``platform`` is optional; channel rules need it."""
@@ -121,6 +139,7 @@ class Critic:
             for target, weight in self._cross.get(source, ()):
                 z[target] += weight
         scores, tags = {}, set()
+        scam = any(f.startswith(SCAM_RULES) for f in present)
         for t in self.tag_ids:
             score = rescaled(z[t], self._threshold[t])
             if t in definite:
@@ -130,6 +149,12 @@ class Critic:
             scores[t] = score
             if score >= 0.5:
                 tags.add(t)
+        excluded = SCAM_EXCLUDES if scam and "spam" in tags else frozenset()
+        if tags & PITCH_TAGS:
+            excluded |= {"audience-first"}
+        for t in excluded & tags:
+            tags.discard(t)
+            scores[t] = min(scores[t], NO_EVIDENCE_CAP)
         positive = {f for f in present
                     if f in DEFINITE or any(w > 0 and t == tag_of[f] for t, w in adds.get(f, ()))}
         evidence = tuple(sorted(

@@ -41,6 +41,9 @@ PENALTIES = (0.001, 0.003, 0.01, 0.03)  #: L2 penalties tried (per post, on the 
 THRESHOLDS = tuple(round(0.1 + 0.05 * i, 2) for i in range(15))  #: 0.10 .. 0.80
 ITERATIONS = 1500  #: projected-gradient steps per fit (converged well before, on 500 posts)
 SEED = 2026  #: fold assignment
+#: How much a post of the course's bank counts against a real post: the lessons show
+#: these posts with their labels, so the critic must agree with them.
+COURSE_WEIGHT = 3.0
 
 
 @dataclass(frozen=True)
@@ -71,21 +74,23 @@ def _design(critic: Critic, posts: Sequence[Post]) -> _Design:
     return _Design(features, rows, evidenced, labels)
 
 
-def _fit_one(x: np.ndarray, y: np.ndarray, signs: np.ndarray, penalty: float
-             ) -> tuple[float, np.ndarray]:
-    """Bias and weights of an L2-penalised logistic model, with ``w * signs >= 0`` where
-    ``signs`` is +1 or -1 (0: free). Accelerated projected gradient descent."""
+def _fit_one(x: np.ndarray, y: np.ndarray, signs: np.ndarray, penalty: float,
+             weight: np.ndarray) -> tuple[float, np.ndarray]:
+    """Bias and weights of an L2-penalised logistic model (posts weighted by ``weight``),
+    with ``w * signs >= 0`` where ``signs`` is +1 or -1 (0: free). Accelerated projected
+    gradient descent."""
     n, k = x.shape
     w = np.zeros(k)
     b = 0.0
     v_w, v_b = w.copy(), b
-    # Step size from the Lipschitz constant of the mean logistic loss.
-    step = 1.0 / (0.25 * (np.linalg.norm(x, 2) ** 2 + n) / n + penalty)
+    share = weight / weight.sum()
+    # Step size from the Lipschitz constant of the weighted mean logistic loss.
+    step = 1.0 / (0.25 * (np.linalg.norm(x * np.sqrt(share)[:, None], 2) ** 2 + 1) + penalty)
     t = 1.0
     for _ in range(ITERATIONS):
         p = 1 / (1 + np.exp(-(x @ v_w + v_b)))
-        grad_w = x.T @ (p - y) / n + penalty * v_w
-        grad_b = float(np.mean(p - y))
+        grad_w = x.T @ ((p - y) * share) + penalty * v_w
+        grad_b = float(np.sum((p - y) * share))
         new_w = v_w - step * grad_w
         new_w = np.where(signs > 0, np.maximum(new_w, 0), np.where(signs < 0,
                                                                     np.minimum(new_w, 0), new_w))
@@ -103,13 +108,17 @@ def _f1(predicted: np.ndarray, truth: np.ndarray) -> float:
     return 2 * tp / (found + labelled) if found + labelled else 1.0
 
 
-def fit_weights(posts: Sequence[Post], *, critic: Critic | None = None,
+def fit_weights(posts: Sequence[Post], *, course_posts: int = 0, critic: Critic | None = None,
                 sources: Sequence[str] = ()) -> Weights:
-    """Fit every tag's model to ``posts`` (see the module doc)."""
+    """Fit every tag's model to ``posts`` (see the module doc). The first
+    ``course_posts`` posts (the course's own bank) count :data:`COURSE_WEIGHT` times, so
+    the critic agrees with what the lessons teach."""
     critic = critic or Critic(weights=Weights(tags={}, fitted={}))
     design = _design(critic, posts)
     tags = critic.tag_ids
     folds = np.random.default_rng(SEED).permutation(len(posts)) % FOLDS
+    weight = np.ones(len(posts))
+    weight[:course_posts] = COURSE_WEIGHT
     models, cv = {}, {}
     for ti, tag in enumerate(tags):
         own = [i for i, f in enumerate(design.features) if critic._tag_of[f] == tag]
@@ -130,7 +139,7 @@ def fit_weights(posts: Sequence[Post], *, critic: Critic | None = None,
             out_of_fold = np.zeros(len(posts))
             for fold in range(FOLDS):
                 train, held = folds != fold, folds == fold
-                b, w = _fit_one(x[train], y[train], signs, penalty)
+                b, w = _fit_one(x[train], y[train], signs, penalty, weight[train])
                 out_of_fold[held] = 1 / (1 + np.exp(-(x[held] @ w + b)))
             for threshold in THRESHOLDS:
                 predicted = ((out_of_fold >= threshold) & backed) | forced
@@ -138,7 +147,7 @@ def fit_weights(posts: Sequence[Post], *, critic: Critic | None = None,
                 if score > best[0] + 1e-9:
                     best = (score, penalty, threshold)
         f1, penalty, threshold = best
-        b, w = _fit_one(x, y, signs, penalty)
+        b, w = _fit_one(x, y, signs, penalty, weight)
         weights = {design.features[i]: round(float(v), 3) for i, v in zip(own, w[:len(own)],
                                                                              strict=True)
                    if abs(v) >= 0.0005}
@@ -149,6 +158,7 @@ def fit_weights(posts: Sequence[Post], *, critic: Critic | None = None,
                                weights=weights, cross=cross)
         cv[tag] = {"f1": round(f1, 3), "penalty": penalty, "positives": int(truth.sum())}
     fitted = {"by": "python -m course.critic.fit", "posts": len(posts),
+              "course_posts": course_posts, "course_weight": COURSE_WEIGHT,
               "sources": list(sources), "folds": FOLDS, "cv": cv}
     return Weights(tags=models, fitted=fitted)
 
@@ -173,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", default=str(WEIGHTS_FILE), metavar="FILE")
     args = parser.parse_args(argv)
     posts = list(load_posts())
+    course_posts = len(posts)
     for path in args.posts:
         if "test" in Path(path).stem:
             print("course.critic.fit: refusing a test set: the critic is never fitted on it",
@@ -180,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         posts += load_labelled_posts(path)
     sources = ["course/data/posts.yaml", *(Path(p).as_posix() for p in args.posts)]
-    weights = fit_weights(posts, sources=sources)
+    weights = fit_weights(posts, course_posts=course_posts, sources=sources)
     write_atomically(args.out, lambda f: f.write(dump(weights)))
     for tag, note in weights.fitted["cv"].items():
         print(f"{tag:22} cv F1 {note['f1']:.3f}  penalty {note['penalty']}  "

@@ -202,12 +202,13 @@ def _question(t: Tokens, body: list[int], end: int, content: list[int],
                                                            else "middle")
     asks_you = any(words[j] in ("you", "your", "you're", "u", "ur", "anyone", "anybody")
                    for j in body)
+    direct = first in WH_WORDS or first in YES_NO or asks_you
     if first in RHETORICAL_OPENERS or (first, second) in RHETORICAL_PAIRS \
-            or (selling and first in YES_NO and (first, second) not in GENUINE_PAIRS):
+            or (selling and first in YES_NO and (first, second) not in GENUINE_PAIRS) \
+            or (selling and place == "opening" and not direct):
         return ("question-rhetorical", "invites-conversation", *span,
                 "A question that leads into a pitch or answers itself is rhetorical; ask "
                 "one you want answered.")
-    direct = first in WH_WORDS or first in YES_NO or asks_you
     return (f"question-{place}-{'direct' if direct else 'other'}", "invites-conversation",
             *span, "A genuine question invites replies; answer the people who respond.")
 
