@@ -7,7 +7,7 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told to (containers and CI machines often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint bench demo clean
+.PHONY: install lab test lint bench demo clean fit-critic
 
 install: $(STAMP)
 
@@ -32,6 +32,14 @@ lint: install
 bench: install
 	$(BIN)/python bench/critique.py
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python bench/autograde.py
+
+# The critic's weights and thresholds, fitted by cross-validation on the post bank and the
+# real-world development set (never the test set). Run after editing the lexicon.
+fit-critic: install
+	$(BIN)/python -m course.critic.fit tests/data/realworld/dev.yaml
+
+bench-accuracy: install
+	$(BIN)/python bench/accuracy.py
 
 # An instructor's whole job on a made-up class: build, simulate, grade, report.
 demo: install

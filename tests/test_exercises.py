@@ -37,7 +37,11 @@ CRIT = TagCritique("t-crit", "Tag it", options=TAGS, key=tuple(SALE.tags), post=
             principles=("not-advertising",), points=3)
 NONE = TagCritique("t-none", "Tag it", options=TAGS, key=(), post=QUIET,
             principles=("not-advertising",))
-REWRITE = Rewrite("t-rw", "Rewrite it", post=SALE, principles=("not-advertising",),
+# A rewrite must keep its original's subject: here, the flowers on sale.
+FLOWER_SALE = Post("p-flowers", "x", "Flash sale on flowers!!! 40% off today only, use code "
+                   "SAVE40", {"hard-sell": "40% off and a code.", "pressure": "Today only.",
+                              "spam": "Three exclamation marks."}, "florist")
+REWRITE = Rewrite("t-rw", "Rewrite it", post=FLOWER_SALE, principles=("not-advertising",),
                points=2)
 NUMBER = Numeric("t-num", "10 x 10?", key=100, tolerance=0, hints=("Multiply.",),
               principles=("c-community",))
@@ -94,7 +98,7 @@ def test_rewrite_is_scored_by_the_critic():
     assert (half.status, half.score) == (PARTLY, 1.0)
     still = check(REWRITE, "Sale today only!!! Which do you like?")
     assert still.status in (PARTLY, WRONG) and any("Still there" in d for d in still.details)
-    assert check(REWRITE, SALE.text).status == NOT_ATTEMPTED
+    assert check(REWRITE, FLOWER_SALE.text).status == NOT_ATTEMPTED
     assert check(REWRITE, "  ").status == NOT_ATTEMPTED
 
 

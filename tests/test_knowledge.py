@@ -116,6 +116,7 @@ def test_lexicon_bad_pattern_is_named(tmp_path):
     from course.critique import Critic
 
     bad = tmp_path / "lexicon.yaml"
-    bad.write_text("spam:\n  - pattern: '(unclosed'\n    weight: 1\n    says: x.\n")
-    with pytest.raises(DataError, match=r"lexicon.yaml: entry 'spam': rule #1: pattern"):
+    bad.write_text("spam:\n  - id: shouting\n    says: x.\n    phrases: ['{unclosed']\n")
+    with pytest.raises(DataError, match=r"lexicon.yaml: entry 'spam': rule 'shouting': "
+                                        r"phrase '\{unclosed': unbalanced brackets"):
         Critic(lexicon_path=bad)

@@ -90,7 +90,7 @@ CRITIC_WEIGHTS = {
 
 LEXICON_RULE = _entry(
     {"id": _ID, "says": _TEXT, "phrases": _TEXT_LIST},
-    {"note": _TEXT, "against": {"type": "boolean"}},
+    {"note": _TEXT, "against": {"type": "boolean"}, "definite": {"type": "boolean"}},
 )
 LEXICON = {
     "type": "object",

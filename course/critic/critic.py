@@ -20,7 +20,14 @@ from pathlib import Path
 
 from ..content.knowledge import DATA_DIR, KnowledgeBase, load_knowledge
 from ..content.platforms import normalize_platform
-from .model import DEFINITE_SCORE, NO_EVIDENCE_CAP, Weights, load_weights, rescaled
+from .model import (
+    DEFINITE_SCORE,
+    EXCLUDED_CAP,
+    NO_EVIDENCE_SCORE,
+    Weights,
+    load_weights,
+    rescaled,
+)
 from .phrases import Lexicon
 from .rules import AGAINST, DEFINITE, FEATURES, Signal, counting_signals
 from .tokens import Tokens, tokenize
@@ -77,6 +84,7 @@ class Critic:
         self.weights = weights or load_weights()
         self._tag_of = {r.id: r.tag for r in self.lexicon.rules} | FEATURES
         self._against = frozenset(r.id for r in self.lexicon.rules if r.against) | AGAINST
+        self.definite = frozenset(r.id for r in self.lexicon.rules if r.definite) | DEFINITE
         models = self.weights.tags
         # Per feature: the (tag, weight) pairs it adds to, for the tags that know it.
         self._adds: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -132,7 +140,7 @@ class Critic:
                 z[target] += weight
                 if target == tag and weight > 0:
                     backed.add(tag)
-            if feature in DEFINITE:
+            if feature in self.definite:
                 definite.add(tag)
         evidenced = {tag_of[f] for f in present if f not in self._against}
         for source in evidenced:
@@ -144,8 +152,8 @@ class Critic:
             score = rescaled(z[t], self._threshold[t])
             if t in definite:
                 score = max(score, DEFINITE_SCORE)
-            elif score >= 0.5 and t not in backed:
-                score = NO_EVIDENCE_CAP
+            elif t not in backed:
+                score = NO_EVIDENCE_SCORE
             scores[t] = score
             if score >= 0.5:
                 tags.add(t)
@@ -154,9 +162,9 @@ class Critic:
             excluded |= {"audience-first"}
         for t in excluded & tags:
             tags.discard(t)
-            scores[t] = min(scores[t], NO_EVIDENCE_CAP)
-        positive = {f for f in present
-                    if f in DEFINITE or any(w > 0 and t == tag_of[f] for t, w in adds.get(f, ()))}
+            scores[t] = min(scores[t], EXCLUDED_CAP)
+        positive = {f for f in present if f in self.definite
+                    or any(w > 0 and t == tag_of[f] for t, w in adds.get(f, ()))}
         evidence = tuple(sorted(
             (Evidence(tag, start, end, says) for feature, tag, start, end, says in found
              if tag in tags and feature in positive),

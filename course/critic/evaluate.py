@@ -3,6 +3,7 @@ macro average, and how many posts get exactly their labelled tags."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..content.knowledge import Post
@@ -41,15 +42,20 @@ class Disagreement:
     extra: frozenset[str]  # found, not labelled
 
 
+Tagger = Callable[[str, "str | None"], frozenset[str]]
+
+
 def evaluate(
-    posts: list[Post], critic: Critic | None = None
+    posts: list[Post], critic: Critic | None = None, *, tagger: Tagger | None = None
 ) -> tuple[dict[str, TagScore], TagScore, list[Disagreement]]:
-    """Score ``critic`` against labelled posts: per tag, micro-averaged, and the misses."""
+    """Score ``critic`` (or any ``tagger``: text and platform in, tag ids out) against
+    labelled posts: per tag, micro-averaged, and the misses."""
     critic = critic or get_critic()
+    tag = tagger or (lambda text, platform: critic.analyze(text, platform).tags)
     counts = {t: [0, 0, 0] for t in critic.tag_ids}
     misses = []
     for post in posts:
-        found = critic.analyze(post.text, post.platform).tags
+        found = frozenset(tag(post.text, post.platform))
         labelled = frozenset(post.tags)
         for t in found & labelled:
             counts[t][0] += 1

@@ -32,7 +32,6 @@ from ..content.platforms import normalize_platform
 from ..files import write_atomically
 from .critic import Critic
 from .model import WEIGHTS_FILE, TagModel, Weights
-from .rules import DEFINITE
 
 __all__ = ["FOLDS", "PENALTIES", "fit_weights", "main"]
 
@@ -79,10 +78,10 @@ def _fit_one(x: np.ndarray, y: np.ndarray, signs: np.ndarray, penalty: float,
     """Bias and weights of an L2-penalised logistic model (posts weighted by ``weight``),
     with ``w * signs >= 0`` where ``signs`` is +1 or -1 (0: free). Accelerated projected
     gradient descent."""
-    n, k = x.shape
+    k = x.shape[1]
     w = np.zeros(k)
     b = 0.0
-    v_w, v_b = w.copy(), b
+    v_w, v_b = w.copy(), 0.0
     share = weight / weight.sum()
     # Step size from the Lipschitz constant of the weighted mean logistic loss.
     step = 1.0 / (0.25 * (np.linalg.norm(x * np.sqrt(share)[:, None], 2) ** 2 + 1) + penalty)
@@ -94,10 +93,10 @@ def _fit_one(x: np.ndarray, y: np.ndarray, signs: np.ndarray, penalty: float,
         new_w = v_w - step * grad_w
         new_w = np.where(signs > 0, np.maximum(new_w, 0), np.where(signs < 0,
                                                                     np.minimum(new_w, 0), new_w))
-        new_b = v_b - step * grad_b
+        new_b = float(v_b - step * grad_b)
         t_next = (1 + math.sqrt(1 + 4 * t * t)) / 2
         v_w = new_w + (t - 1) / t_next * (new_w - w)
-        v_b = new_b + (t - 1) / t_next * (new_b - b)
+        v_b = float(new_b + (t - 1) / t_next * (new_b - b))
         w, b, t = new_w, new_b, t_next
     return b, w
 
@@ -129,7 +128,7 @@ def fit_weights(posts: Sequence[Post], *, course_posts: int = 0, critic: Critic 
         positive_own = np.array([design.features[i] not in critic._against for i in own])
         backed = (design.rows[:, own][:, positive_own].sum(axis=1) > 0) if own else \
             np.zeros(len(posts), dtype=bool)
-        definite = np.array([design.features[i] in DEFINITE for i in own], dtype=bool)
+        definite = np.array([design.features[i] in critic.definite for i in own], dtype=bool)
         forced = (design.rows[:, own][:, definite].sum(axis=1) > 0) if definite.any() else \
             np.zeros(len(posts), dtype=bool)
         y = design.labels[:, ti]

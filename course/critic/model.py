@@ -19,13 +19,17 @@ from typing import Any
 from ..content.knowledge import DATA_DIR, load_yaml
 from ..errors import DataError
 
-__all__ = ["DEFINITE_SCORE", "TagModel", "Weights", "load_weights", "rescaled"]
+__all__ = ["DEFINITE_SCORE", "EXCLUDED_CAP", "NO_EVIDENCE_SCORE", "TagModel", "Weights",
+           "load_weights", "rescaled"]
 
 WEIGHTS_FILE = DATA_DIR / "critic_weights.yaml"
 #: The score of a tag given by a rule that states the spec's definition to the letter.
 DEFINITE_SCORE = 0.95
-#: The highest score of a tag whose own evidence is missing (it is never given).
-NO_EVIDENCE_CAP = 0.49
+#: The score of a tag with no evidence of its own: it is never given, whatever the other
+#: tags' evidence suggests.
+NO_EVIDENCE_SCORE = 0.0
+#: The highest score of a tag the spec rules out (a pitch is never audience-first).
+EXCLUDED_CAP = 0.49
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,14 @@ class Rule:
     tag: str
     says: str
     against: bool = False
+    definite: bool = False  # the spec quotes this phrase: it gives the tag
 
 
 def _split_top(body: str) -> list[str]:
     """Alternatives of a ``{...}`` or ``[...]`` body, split on top-level ``|``."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    depth = 0
+    current: list[str] = []
     for ch in body:
         if ch in "{[":
             depth += 1
@@ -194,7 +197,8 @@ class Lexicon:
                 for number, phrase in enumerate(raw["phrases"], start=1):
                     index = len(self.rules)
                     self.rules.append(Rule(f"{raw['id']}:{number}", tag, raw["says"],
-                                           raw.get("against", False)))
+                                           raw.get("against", False),
+                                           raw.get("definite", False)))
                     try:
                         sequences = parse_phrase(phrase)
                     except ValueError as exc:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..content.knowledge import Post, load_knowledge
-from ..critic import analyze
+from ..critic.rewrite import compare
 from ..errors import DataError
 from .feedback import CORRECT, NOT_ATTEMPTED, PARTLY, WRONG, Feedback
 from .item import Item
@@ -236,31 +236,47 @@ class Rewrite(Item):
         return not _blank(answer) and str(answer).strip() != original.strip()
 
     def check(self, answer: Any) -> Feedback:
+        """Half the points for clearing the original's problems (in proportion, none if
+        the rewrite adds one), half for showing a strength; a rewrite that drops the
+        original's subject or is not a post (a bare question, a greeting) earns at most
+        :data:`DEGENERATE_CAP` of the points."""
         if not self.is_attempt(answer):
             return Feedback(self.id, NOT_ATTEMPTED, 0.0, self.points,
                             "Rewrite the post in the box, then check it.")
         kb = load_knowledge()
-        original = self.post.text if self.post is not None else ""
-        platform = self.post.platform if self.post is not None else None
-        before, after = analyze(original, platform), analyze(str(answer), platform)
-        problems = {t for t in kb.tag_ids if kb.tags[t].kind == "problem"}
-        had, has = before.tags & problems, after.tags & problems
-        gained = (after.tags - before.tags) - problems
-        details = [f"Fixed: {kb.tags[t].name}." for t in kb.tag_ids if t in had - has]
+        post = self.the_post
+        review = compare(post.text, str(answer), post.platform)
+        had = review.cleared | review.kept
+        cleared = 1.0 if not had else len(review.cleared) / len(had)
+        fraction = (0.5 * cleared if not review.added else 0.0) + \
+            (0.5 if review.strengths else 0.0)
+        details = []
+        if review.keeps_subject:
+            details.append("Keeps the original's subject ("
+                           + ", ".join(sorted(review.shared)[:5]) + ").")
+        else:
+            details.append("Keep the original's subject: say what it was about (the offer, "
+                           "event or news) in your own words.")
+        if not review.reads_as_post:
+            details.append("Write a post, not just a question or a greeting: say something "
+                           "about the subject in a full sentence.")
+        details += [f"Fixed: {kb.tags[t].name}." for t in kb.tag_ids if t in review.cleared]
         details += [f"Still there: {kb.tags[t].name}. {kb.tags[t].fix}" for t in kb.tag_ids
-                    if t in has]
-        details += [f"Now shows: {kb.tags[t].name}." for t in kb.tag_ids if t in gained]
-        strengths = after.tags - problems
-        # Half the credit for clearing the problems, half for having a strength.
-        cleared = 1.0 if not had else len(had - has) / len(had)
-        fraction = (0.5 * cleared if not has - had else 0.0) + (0.5 if strengths else 0.0)
-        fraction = min(fraction, 1.0)
+                    if t in review.kept]
+        details += [f"New problem: {kb.tags[t].name}. {kb.tags[t].fix}" for t in kb.tag_ids
+                    if t in review.added]
+        details += [f"Shows: {kb.tags[t].name}." for t in kb.tag_ids if t in review.strengths]
+        if not review.strengths:
+            details.append("Give the reader something: a real question, a tip, thanks or "
+                           "care.")
+        if not (review.keeps_subject and review.reads_as_post):
+            fraction = min(fraction, DEGENERATE_CAP)
         status = _status(fraction)
-        message = ("Your rewrite has no problems left and gives the reader something."
-                   if status == CORRECT else
-                   "Credit: half in proportion to the original's problems you cleared (none "
-                   "if you add a new one), half for a strength (a real question, value, "
-                   "care...).")
+        message = ("Your rewrite keeps the subject, has no problems left and gives the reader "
+                   "something." if status == CORRECT else
+                   "Half the credit for clearing the original's problems (none if you add "
+                   "one), half for giving the reader something; a rewrite must keep the "
+                   "subject and read as a post.")
         return Feedback(self.id, status, round(self.points * fraction, 4), self.points,
                         message, tuple(details))
 
@@ -290,6 +306,9 @@ SAMPLE_REWRITES = (
     "Thanks to everyone who joined us last week! Which part did you enjoy most?",
     "We'd love to hear from you: what would make your mornings easier?",
 )
+#: The most a rewrite earns (as a share of its points) when it drops the original's
+#: subject or is not a post: "Thoughts?", "hi" or an unrelated post cannot pass.
+DEGENERATE_CAP = 0.25
 SHARE_REWRITTEN = 0.6  #: simulated students who hand in a rewrite ...
 SHARE_UNCHANGED = 0.2  #: ... who save the post unchanged; the rest save nothing
 
