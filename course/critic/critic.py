@@ -43,7 +43,7 @@ SCAM_RULES = ("prize-claim:", "get-rich:", "click-bait:")
 SCAM_EXCLUDES = frozenset({"gives-value", "audience-first"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One reason for a tag: the words at ``text[start:end]`` and what to do about them."""
 
@@ -58,7 +58,7 @@ class Evidence:
         return (self.start, self.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Critique:
     """What the critic found in one post."""
 
@@ -93,6 +93,9 @@ class Critic:
                                         if m.weights.get(feature))
         self._cross = {u: tuple((t, m.cross[u]) for t, m in models.items() if m.cross.get(u))
                        for u in self.tag_ids}
+        # Each feature's weight for its own tag: a positive one makes it evidence.
+        self._own_weight = {f: models[t].weights.get(f, 0.0) if t in models else 0.0
+                            for f, t in self._tag_of.items()}
         self._bias = {t: models[t].bias if t in models else -10.0 for t in self.tag_ids}
         self._threshold = {t: models[t].threshold if t in models else 0.5
                            for t in self.tag_ids}
@@ -129,42 +132,43 @@ class Critic:
         _, found = self.signals(text, platform)
         z = dict(self._bias)
         present: set[str] = set()
-        backed: set[str] = set()  # tags with a positive-weight feature of their own
+        positive: set[str] = set()  # features that count for their own tag
+        backed: set[str] = set()  # tags with such a feature
         definite: set[str] = set()
-        tag_of, adds = self._tag_of, self._adds
+        evidenced: set[str] = set()  # tags with evidence, for the cross weights
+        own, adds, is_definite = self._own_weight, self._adds, self.definite
+        against = self._against
         for feature, tag, *_ in found:
             if feature in present:
                 continue
             present.add(feature)
             for target, weight in adds.get(feature, ()):
                 z[target] += weight
-                if target == tag and weight > 0:
-                    backed.add(tag)
-            if feature in self.definite:
+            if feature in is_definite:
                 definite.add(tag)
-        evidenced = {tag_of[f] for f in present if f not in self._against}
+                positive.add(feature)
+            elif own.get(feature, 0.0) > 0:
+                backed.add(tag)
+                positive.add(feature)
+            if feature not in against:
+                evidenced.add(tag)
         for source in evidenced:
             for target, weight in self._cross.get(source, ()):
                 z[target] += weight
-        scores, tags = {}, set()
-        scam = any(f.startswith(SCAM_RULES) for f in present)
-        for t in self.tag_ids:
-            score = rescaled(z[t], self._threshold[t])
+        scores = dict.fromkeys(self.tag_ids, NO_EVIDENCE_SCORE)
+        tags = set()
+        threshold = self._threshold
+        for t in backed | definite:
+            score = rescaled(z[t], threshold[t])
             if t in definite:
                 score = max(score, DEFINITE_SCORE)
-            elif t not in backed:
-                score = NO_EVIDENCE_SCORE
             scores[t] = score
             if score >= 0.5:
                 tags.add(t)
-        excluded = SCAM_EXCLUDES if scam and "spam" in tags else frozenset()
         if tags & PITCH_TAGS:
-            excluded |= {"audience-first"}
-        for t in excluded & tags:
-            tags.discard(t)
-            scores[t] = min(scores[t], EXCLUDED_CAP)
-        positive = {f for f in present if f in self.definite
-                    or any(w > 0 and t == tag_of[f] for t, w in adds.get(f, ()))}
+            self._exclude(tags, scores, ("audience-first",))
+        if "spam" in tags and any(f.startswith(SCAM_RULES) for f in present):
+            self._exclude(tags, scores, SCAM_EXCLUDES)
         evidence = tuple(sorted(
             (Evidence(tag, start, end, says) for feature, tag, start, end, says in found
              if tag in tags and feature in positive),
@@ -172,6 +176,13 @@ class Critic:
         given = frozenset(tags)
         return Critique(text=text, platform=platform, tags=given, scores=scores,
                         evidence=evidence, suggestions=self._suggest(given))
+
+    @staticmethod
+    def _exclude(tags: set[str], scores: dict[str, float], excluded) -> None:
+        for t in excluded:
+            if t in tags:
+                tags.discard(t)
+                scores[t] = min(scores[t], EXCLUDED_CAP)
 
     def _suggest(self, tags: frozenset[str]) -> tuple[str, ...]:
         kb = self.knowledge.tags

@@ -212,6 +212,9 @@ class Lexicon:
                             node = node.child(element)
                         if index not in node.ends:
                             node.ends.append(index)
+        if self._root.any is not None or self._root.gap is not None:
+            raise DataError("lexicon.yaml: a phrase may not start with * or ...")
+        self._root_prefixes = tuple(prefix for prefix, _ in self._root.prefixes)
 
     def find(self, tokens: Tokens) -> Iterator[tuple[int, int, int]]:
         """``(rule index, first token, last token)`` for every match, each rule once per
@@ -219,20 +222,39 @@ class Lexicon:
         words, kinds = tokens.words, tokens.kinds
         n = len(words)
         root, anchored = self._root, self._anchored
-        root_words, root_kinds, root_prefixes = root.words, root.kinds, root.prefixes
-        any_start = root.any is not None or root.gap is not None
+        root_words, root_kinds = root.words, root.kinds
+        prefixes = self._root_prefixes
+        anchored_words, anchored_kinds = anchored.words, anchored.kinds
         for i in range(n):
             word = words[i]
-            starts = []
-            if word in root_words or kinds[i] in root_kinds or any_start or (
-                    root_prefixes and any(word.startswith(p) for p, _ in root_prefixes)):
-                starts.append(root)
-            if i == 0 or kinds[i - 1] == "end":
-                starts.append(anchored)
-            if not starts:
+            kind = kinds[i]
+            # The first step, taken here: most tokens start no phrase, and most phrases
+            # that start with a common word ("the", "a", "our") stop at the next token.
+            first = []
+            step = root_words.get(word)
+            if step is not None:
+                first.append(step)
+            step = root_kinds.get(kind)
+            if step is not None:
+                first.append(step)
+            if prefixes and word.startswith(prefixes) and kind in ("word", "name"):
+                first.extend(node for prefix, node in root.prefixes if word.startswith(prefix))
+            if (i == 0 or kinds[i - 1] == "end") and (
+                    word in anchored_words or kind in anchored_kinds):
+                first.append(anchored)
+            if not first:
+                continue
+            following = words[i + 1] if i + 1 < n else None
+            stack = []
+            for node in first:
+                if node is anchored:
+                    stack.append((node, i))
+                elif node.ends or node.any or node.gap or node.kinds or node.prefixes or (
+                        following is not None and following in node.words):
+                    stack.append((node, i + 1))
+            if not stack:
                 continue
             found: dict[int, int] = {}
-            stack = [(node, i) for node in starts]
             while stack:
                 node, j = stack.pop()
                 for index in node.ends:

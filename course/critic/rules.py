@@ -36,7 +36,6 @@ THREADS_LIMIT = 500  #: characters in a post on Threads
 MIN_HASHTAGS_STUFFED = 6  #: "6+ hashtags": spam, and channel-misfit on LinkedIn/Facebook
 MIN_EMOJI_LINKEDIN = 5  #: "5+ emoji": channel-misfit on LinkedIn
 MIN_EMOJI_RUN = 5  #: "5+ emoji in a row": spam
-MIN_CAPS_WORDS = 3  #: "3+ all-caps words in a row": spam
 #: (n-gram length, times): a 2-word phrase said 3 times or a 4-word phrase said twice is
 #: "the same phrase repeated" (set on the post bank's spam posts).
 REPEATED_PHRASES = ((2, 3), (4, 2))
@@ -51,10 +50,6 @@ _EMOJI_BASE = (
 _EMOJI_UNIT = f"{_EMOJI_BASE}(?:[\ufe0f\u20e3]|\u200d{_EMOJI_BASE})*"
 EMOJI_RE = re.compile(_EMOJI_UNIT)
 EMOJI_RUN_RE = re.compile(f"{_EMOJI_UNIT}(?:[ \t]?{_EMOJI_UNIT}){{{MIN_EMOJI_RUN - 1},}}")
-#: Runs of capitalised words ("I" and "A" count as words of a run, not towards its size).
-CAPS_RUN_RE = re.compile(
-    r"(?<![#@\w'’])(?:[A-Z][A-Z0-9'’]+|I|A)(?:[ \t,&/+-]+(?:[A-Z][A-Z0-9'’]+|I|A)){2,}"
-    r"(?![\w'’])")
 BANG_RE = re.compile(r"!{3,}|(?:![ \t]*){3,}")
 #: Words that name something to look at, for Pinterest's rule ("say what the image shows").
 VISUAL = _words("visual")
@@ -92,21 +87,17 @@ DEFINITE = frozenset({
 
 def _spam_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Signal]:
     text = t.text
-    if sum(1 for c in text if "A" <= c <= "Z") >= 2 * MIN_CAPS_WORDS:
-        for m in CAPS_RUN_RE.finditer(text):
-            if sum(1 for w in re.findall(r"[A-Z0-9'’]+", m.group()) if len(w) > 1) \
-                    >= MIN_CAPS_WORDS:
-                yield ("caps-run", "spam", m.start(), m.end(),
-                       "Three or more words in capitals read as shouting; write in sentence "
-                       "case.")
-    if "!" in text:
+    for first, last in t.caps_runs:
+        yield ("caps-run", "spam", *t.span(first, last),
+               "Three or more words in capitals read as shouting; write in sentence case.")
+    if "!!" in text or text.count("!") >= 3:
         for m in BANG_RE.finditer(text):
             yield ("bangs", "spam", m.start(), m.end(),
                    "Three or more exclamation marks read as shouting; one is plenty.")
     if len(t.hashtags) >= MIN_HASHTAGS_STUFFED:
         yield ("hashtag-stuffing", "spam", *t.span(t.hashtags[0], t.hashtags[-1]),
                f"{len(t.hashtags)} hashtags stuff the post; keep the one or two that matter.")
-    if not text.isascii():
+    if t.emoji >= MIN_EMOJI_RUN:
         for m in EMOJI_RUN_RE.finditer(text):
             yield ("emoji-run", "spam", m.start(), m.end(),
                    "Five or more emoji in a row look like spam; keep one that adds meaning.")
@@ -123,10 +114,10 @@ def _spam_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[Sign
 
 def _repeated_phrase(t: Tokens) -> Iterator[Signal]:
     """A phrase said again and again (see :data:`REPEATED_PHRASES`) is spam."""
-    words = [w for w, k in zip(t.words, t.kinds, strict=True) if k == "word"]
     # A phrase said 3 times, or 4 words said twice, needs at least 4 repeated words.
-    if len(words) < 6 or len(words) - len(set(words)) < 4:
+    if len(t.words) < 6 or len(t.words) - len(set(t.words)) < 4:
         return
+    words = [w for w, k in zip(t.words, t.kinds, strict=True) if k == "word"]
     for n, times in REPEATED_PHRASES:
         grams = Counter(zip(*(words[i:] for i in range(n)), strict=False))
         gram, count = grams.most_common(1)[0]
@@ -164,7 +155,7 @@ def _channel_rules(t: Tokens, platform: str | None, selling: bool) -> Iterator[S
                *t.span(t.hashtags[0], t.hashtags[-1]),
                f"{len(t.hashtags)} hashtags are too many for {platform.title()}; use two or "
                "three.")
-    if platform == "linkedin" and not text.isascii():
+    if platform == "linkedin" and t.emoji >= MIN_EMOJI_LINKEDIN:
         emoji = list(EMOJI_RE.finditer(text))
         if len(emoji) >= MIN_EMOJI_LINKEDIN:
             yield ("linkedin-emoji", "channel-misfit", emoji[0].start(), emoji[-1].end(),

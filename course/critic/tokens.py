@@ -21,7 +21,10 @@ __all__ = ["Tokens", "split_words", "tokenize"]
 TLDS = ("com|org|net|io|co|ly|shop|store|app|uk|us|eu|de|fr|info|biz|me|tv|link|page|site"
         "|online|gg|ai|ca|au|in|nz|ie|es|it|nl|to")
 _TOKEN_RE = re.compile(
-    r"https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+"
+    # A plain word first (most tokens are): letters, whole, and not the start of a link or
+    # a domain; the rest is tried only where it fails.
+    r"[^\W\d_]\w*(?:['’]\w+)*(?![\w'’])(?![./:][\w/])"
+    r"|https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+"
     rf"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{TLDS})(?:/[^\s<>\"')\]]*)?(?![\w.])"
     r"|[$£€]\s?\d[\d,]*(?:\.\d+)?[km]?\b|\d+(?:\.\d+)?p\b|\d[\d,]*(?:\.\d+)?\s?%"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\d+\.\d+\b"
@@ -38,6 +41,8 @@ YOU = frozenset({"you", "your", "yours", "yourself", "yourselves", "you're", "yo
 WE = frozenset({"we", "our", "ours", "ourselves", "us", "me", "my", "mine", "myself", "i",
                 "we're", "we'll", "we've", "we'd", "i'm", "i'll", "i've", "i'd"})
 _NOT_YOU_BEFORE = frozenset({"thank", "see"})
+#: "3+ all-caps words in a row" (the spec's spam rule).
+MIN_CAPS_RUN = 3
 #: Given names: a capitalised one in a post is most likely a person (a customer, a member).
 NAMES = frozenset(line.strip() for line in
                   (DATA_DIR / "first_names.txt").read_text(encoding="utf-8").splitlines()
@@ -56,18 +61,21 @@ class Tokens:
     we: int = 0
     hashtags: list[int] = field(default_factory=list)
     links: list[int] = field(default_factory=list)  # url and domain tokens
-    _starts: list[int] | None = None
+    #: (first, last) token of each run of capitalised words with 3+ of two letters or more
+    caps_runs: list[tuple[int, int]] = field(default_factory=list)
+    emoji: int = 0  # emoji tokens
+    _starts: list[int] = field(default_factory=list)
 
     def span(self, first: int, last: int) -> tuple[int, int]:
         """Character span of tokens ``first`` to ``last`` (inclusive)."""
         starts = self._starts
-        if starts is None:
-            starts, pos, text = [], 0, self.text
-            for raw in self.raw:
-                pos = text.find(raw, pos)
+        if len(starts) <= last:
+            text, raw = self.text, self.raw
+            pos = starts[-1] + len(raw[len(starts) - 1]) if starts else 0
+            for k in range(len(starts), last + 1):
+                pos = text.find(raw[k], pos)
                 starts.append(pos)
-                pos += len(raw)
-            self._starts = starts
+                pos += len(raw[k])
         return starts[first], starts[last] + len(self.raw[last])
 
 
@@ -76,8 +84,26 @@ def split_words(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN_RE.findall(text.replace("’", "'"))]
 
 
-def _classify(tok: str) -> tuple[str, str, int]:
-    """(lower-cased token, kind, voice: 1 for a you-word, -1 for a we-word, else 0)."""
+#: Capitals of a token: a word of two or more capitals counts towards a run, "I" and "A"
+#: carry a run on without counting, anything else ends it.
+CAPS, CAPS_GLUE, NO_CAPS = 2, 1, 0
+
+
+def _caps(tok: str) -> int:
+    if tok in ("I", "A"):
+        return CAPS_GLUE
+    return CAPS if len(tok) > 1 and tok.isupper() and tok[0].isalpha() else NO_CAPS
+
+
+def _classify(tok: str) -> tuple[str, str, int, int]:
+    """(lower-cased token, kind, voice: 1 for a you-word, -1 for a we-word, else 0,
+    capitals: :data:`CAPS`, :data:`CAPS_GLUE` or :data:`NO_CAPS`)."""
+    low, kind, voice = _kind(tok)
+    return low, kind, voice, _caps(tok) if kind in ("word", "name", "num") else (
+        CAPS_GLUE if kind == "comma" else NO_CAPS)
+
+
+def _kind(tok: str) -> tuple[str, str, int]:
     low = tok.lower()
     if tok.isalpha():
         kind = "name" if low in NAMES and tok[0].isupper() and not tok.isupper() else "word"
@@ -109,38 +135,47 @@ def _classify(tok: str) -> tuple[str, str, int]:
 
 
 #: Token -> its class, filled as posts are read (the same words come back in every post).
-_CLASSES: dict[str, tuple[str, str, int]] = {}
+_CLASSES: dict[str, tuple[str, str, int, int]] = {}
 _CACHE_LIMIT = 200_000
+
+
+def _learn(tok: str) -> tuple[str, str, int, int]:
+    known = _classify(tok)
+    if len(_CLASSES) < _CACHE_LIMIT:
+        _CLASSES[tok] = known
+    return known
 
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into tokens and class them (see the module doc)."""
     raw = _TOKEN_RE.findall(text.replace("’", "'"))
-    words, kinds = [], []
-    you: list[int] = []
-    we = 0
-    hashtags, links = [], []
-    previous = ""
-    classes = _CLASSES
-    for i, tok in enumerate(raw):
-        known = classes.get(tok)
-        if known is None:
-            known = _classify(tok)
-            if len(classes) < _CACHE_LIMIT:
-                classes[tok] = known
-        low, kind, voice = known
-        words.append(low)
-        kinds.append(kind)
-        if voice:
-            if voice > 0:
-                if previous not in _NOT_YOU_BEFORE:
-                    you.append(i)
-            else:
-                we += 1
-        elif kind == "tag":
-            hashtags.append(i)
-        elif kind == "url" or kind == "domain":
-            links.append(i)
-        previous = low
-    return Tokens(text, raw, words, kinds, you, we, hashtags, links)
-
+    get = _CLASSES.get
+    known = [get(tok) or _learn(tok) for tok in raw]
+    words = [k[0] for k in known]
+    kinds = [k[1] for k in known]
+    voices = [k[2] for k in known]
+    you = [i for i, v in enumerate(voices)
+           if v == 1 and (i == 0 or words[i - 1] not in _NOT_YOU_BEFORE)] if 1 in voices \
+        else []
+    we = voices.count(-1)
+    hashtags = [i for i, k in enumerate(kinds) if k == "tag"] if "#" in text else []
+    links = [i for i, k in enumerate(kinds) if k == "url" or k == "domain"] \
+        if "." in text else []
+    caps_runs: list[tuple[int, int]] = []
+    caps = [k[3] for k in known]
+    if caps.count(CAPS) >= MIN_CAPS_RUN:
+        run_start, run_last, run_size = -1, -1, 0
+        for i, c in enumerate(caps):
+            if c == CAPS:
+                if run_size == 0:
+                    run_start = i
+                run_size += 1
+                run_last = i
+            elif c == NO_CAPS and run_size:
+                if run_size >= MIN_CAPS_RUN:
+                    caps_runs.append((run_start, run_last))
+                run_size = 0
+        if run_size >= MIN_CAPS_RUN:
+            caps_runs.append((run_start, run_last))
+    emoji = kinds.count("emoji") if not text.isascii() else 0
+    return Tokens(text, raw, words, kinds, you, we, hashtags, links, caps_runs, emoji)
