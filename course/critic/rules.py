@@ -118,6 +118,8 @@ def _repeated_phrase(t: Tokens) -> Iterator[Signal]:
     if len(t.words) < 6 or len(t.words) - len(set(t.words)) < 4:
         return
     words = [w for w, k in zip(t.words, t.kinds, strict=True) if k == "word"]
+    if len(words) < 6:
+        return
     for n, times in REPEATED_PHRASES:
         grams = Counter(zip(*(words[i:] for i in range(n)), strict=False))
         gram, count = grams.most_common(1)[0]
