@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .content.platforms import PLATFORMS
 from .errors import CourseError, UsageError
 
 if TYPE_CHECKING:
@@ -187,8 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="OUTPUT.csv", help="where to write the tagged CSV")
     p.add_argument("--html", metavar="REPORT.html", help="also write a report for people")
     p.add_argument("--text", help="critique this one post and print the result")
-    p.add_argument("--platform", help="platform of --text: x, facebook, instagram, linkedin, "
-                   "pinterest (twitter means x)")
+    p.add_argument("--platform", help="platform of --text: " + ", ".join(PLATFORMS)
+                   + " (twitter means x)")
     p.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
     p.set_defaults(run=_critique)
 

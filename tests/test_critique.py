@@ -146,3 +146,27 @@ def test_empty_and_odd_text():
     assert analyze("🎉").tags == frozenset()
     with pytest.raises(TypeError):
         analyze(None)
+
+
+def test_the_platforms_the_spec_added():
+    assert analyze("hello", "TikTok").platform == "tiktok"
+    assert analyze("hello", "THREADS").platform == "threads"
+    long = "Here is a thought about our street market. " * 13
+    assert len(long) > 500
+    assert "channel-misfit" in analyze(long, "threads").tags
+    assert "channel-misfit" not in analyze(long[:480], "threads").tags
+    assert "channel-misfit" in analyze("New drop 🤍 https://shop.example.com/tote", "tiktok").tags
+    assert "channel-misfit" not in analyze("New drop 🤍 at haventote.com", "tiktok").tags
+    assert "channel-misfit" not in analyze(long + " https://a.example.com/x", "youtube").tags
+
+
+def test_every_tag_comes_with_whole_words_of_evidence():
+    for text in ("Tips for new runners: start slow, rest well. Which tip helps you most?",
+                 "@lou.grows Thanks Lou! Your photo made our day 🌿",
+                 "1. Trim the stems 2. Change the water daily"):
+        result = analyze(text)
+        for e in result.evidence:
+            piece = text[e.start:e.end]
+            assert piece == piece.strip() and piece, (text, piece)
+            assert e.start == 0 or not text[e.start - 1].isalnum(), (text, piece)
+            assert e.end == len(text) or not text[e.end].isalnum(), (text, piece)

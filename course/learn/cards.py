@@ -22,6 +22,9 @@ PLATFORM_STYLE = {
     "instagram": ("Instagram", "#c13584", "images first; links in captions don't click"),
     "linkedin": ("LinkedIn", "#0a66c2", "professional; a few hashtags at most"),
     "pinterest": ("Pinterest", "#e60023", "visual search: every pin is an image"),
+    "threads": ("Threads", "#101010", "conversation first; 500 characters"),
+    "tiktok": ("TikTok", "#25292e", "video first; links in captions don't click"),
+    "youtube": ("YouTube", "#c4302b", "comments under a video"),
 }
 
 
