@@ -36,7 +36,7 @@ bench: install
 # The critic's weights and thresholds, fitted by cross-validation on the post bank and the
 # real-world development set (never the test set). Run after editing the lexicon.
 fit-critic: install
-	$(BIN)/python -m course.critic.fit tests/data/realworld/dev.yaml
+	$(BIN)/python -m course.critic.fit tests/data/realworld/dev.yaml tests/data/realworld/dev2.yaml
 
 bench-accuracy: install
 	$(BIN)/python bench/accuracy.py

@@ -28,6 +28,8 @@ SETS = {
                 lambda: load_posts(DATA / "heldout_posts.yaml")),
     "dev": ("real-world dev set (fitted on)",
             lambda: load_labelled_posts(DATA / "realworld" / "dev.yaml")),
+    "dev2": ("real-world dev set, round 2 (fitted on)",
+             lambda: load_labelled_posts(DATA / "realworld" / "dev2.yaml")),
     "test": ("real-world TEST set (never fitted on)",
              lambda: load_labelled_posts(DATA / "realworld" / "test.yaml")),
 }

@@ -33,10 +33,11 @@ def test_agreement_with_course_posts_it_was_not_fitted_on():
         assert per_tag[tag].f1 >= 0.95, tag
 
 
-def test_agreement_with_real_posts_it_was_fitted_on():
-    per_tag, micro, _ = evaluate(load_labelled_posts(REAL / "dev.yaml"))
+@pytest.mark.parametrize(("name", "floor"), [("dev.yaml", 0.78), ("dev2.yaml", 0.70)])
+def test_agreement_with_real_posts_it_was_fitted_on(name, floor):
+    per_tag, micro, _ = evaluate(load_labelled_posts(REAL / name))
     print(format_scores(per_tag, micro))
-    assert macro_f1(per_tag) >= 0.77
+    assert macro_f1(per_tag) >= floor
     assert per_tag["channel-misfit"].f1 >= 0.95
 
 
@@ -46,19 +47,19 @@ def test_real_posts_it_never_saw_beat_the_spec_phrases():
     per_tag, micro, _ = evaluate(posts)
     baseline, _, _ = evaluate(posts, tagger=spec_tags)
     print(format_scores(per_tag, micro))
-    assert macro_f1(per_tag) >= macro_f1(baseline) + 0.08
-    assert macro_f1(per_tag) >= 0.63
+    assert macro_f1(per_tag) >= macro_f1(baseline) + 0.12
+    assert macro_f1(per_tag) >= 0.67
 
 
-@pytest.mark.parametrize("name", ["dev.yaml", "test.yaml"])
+@pytest.mark.parametrize("name", ["dev.yaml", "dev2.yaml"])
 def test_the_real_world_sets_are_whole_and_disjoint(name):
     posts = load_labelled_posts(REAL / name)
-    other = load_labelled_posts(REAL / ("test.yaml" if name == "dev.yaml" else "dev.yaml"))
-    assert not {p.id for p in posts} & {p.id for p in other}
-    assert not {p.text for p in posts} & {p.text for p in other}
-    platforms = {p.platform for p in posts}
-    assert platforms >= {None, "x", "facebook", "instagram", "linkedin", "pinterest",
-                         "threads", "tiktok", "youtube"}
+    test = load_labelled_posts(REAL / "test.yaml")
+    assert not {p.id for p in posts} & {p.id for p in test}
+    assert not {p.text for p in posts} & {p.text for p in test}
+    for every in (posts, test):
+        assert {p.platform for p in every} >= {None, "x", "facebook", "instagram", "linkedin",
+                                               "pinterest", "threads", "tiktok", "youtube"}
 
 
 def test_the_committed_weights_are_what_the_fit_produces():
@@ -68,8 +69,10 @@ def test_the_committed_weights_are_what_the_fit_produces():
     from course.critic.model import WEIGHTS_FILE
 
     bank = load_posts()
-    weights = fit_weights([*bank, *load_labelled_posts(REAL / "dev.yaml")],
+    weights = fit_weights([*bank, *load_labelled_posts(REAL / "dev.yaml"),
+                           *load_labelled_posts(REAL / "dev2.yaml")],
                           course_posts=len(bank),
-                          sources=["course/data/posts.yaml", "tests/data/realworld/dev.yaml"])
+                          sources=["course/data/posts.yaml", "tests/data/realworld/dev.yaml",
+                                   "tests/data/realworld/dev2.yaml"])
     assert dump(weights) == WEIGHTS_FILE.read_text(encoding="utf-8"), \
         "the weights are stale: run `make fit-critic`"

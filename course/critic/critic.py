@@ -82,8 +82,13 @@ class Critic:
         self.tag_ids = self.knowledge.tag_ids
         self.lexicon = Lexicon(lexicon_path, self.tag_ids)
         self.weights = weights or load_weights()
-        self._tag_of = {r.id: r.tag for r in self.lexicon.rules} | FEATURES
-        self._against = frozenset(r.id for r in self.lexicon.rules if r.against) | AGAINST
+        rules = self.lexicon.rules
+        # A phrase's feature is "rule:n"; its rule's is "rule", present when any phrase of
+        # the rule is: a rare phrase then counts with its rule's weight.
+        self._tag_of = ({r.id: r.tag for r in rules} | {_group(r.id): r.tag for r in rules}
+                        | FEATURES)
+        self._against = frozenset(f for r in rules if r.against
+                                  for f in (r.id, _group(r.id))) | AGAINST
         self.definite = frozenset(r.id for r in self.lexicon.rules if r.definite) | DEFINITE
         models = self.weights.tags
         # Per feature: the (tag, weight) pairs it adds to, for the tags that know it.
@@ -96,6 +101,8 @@ class Critic:
         # Each feature's weight for its own tag: a positive one makes it evidence.
         self._own_weight = {f: models[t].weights.get(f, 0.0) if t in models else 0.0
                             for f, t in self._tag_of.items()}
+        for r in rules:  # a phrase is evidence when it and its rule weigh more than nothing
+            self._own_weight[r.id] += self._own_weight[_group(r.id)]
         self._bias = {t: models[t].bias if t in models else -10.0 for t in self.tag_ids}
         self._threshold = {t: models[t].threshold if t in models else 0.5
                            for t in self.tag_ids}
@@ -144,6 +151,11 @@ class Critic:
             present.add(feature)
             for target, weight in adds.get(feature, ()):
                 z[target] += weight
+            group = _group(feature)
+            if group != feature and group not in present:
+                present.add(group)
+                for target, weight in adds.get(group, ()):
+                    z[target] += weight
             if feature in is_definite:
                 definite.add(tag)
                 positive.add(feature)
@@ -194,6 +206,11 @@ class Critic:
                 if t in kb and t not in tags:
                     out.append(kb[t].fix)
         return tuple(out)
+
+
+def _group(feature: str) -> str:
+    """The rule a phrase feature ("rule:n") belongs to; a counting feature is its own."""
+    return feature.partition(":")[0]
 
 
 @functools.lru_cache(maxsize=1)

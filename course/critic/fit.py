@@ -66,6 +66,7 @@ def _design(critic: Critic, posts: Sequence[Post]) -> _Design:
         _, found = critic.signals(post.text, normalize_platform(post.platform))
         for feature, tag, *_ in found:
             rows[n, index[feature]] = 1
+            rows[n, index[feature.partition(":")[0]]] = 1  # its rule's feature
             if feature not in critic._against:
                 evidenced[n, tags.index(tag)] = 1
         for tag in post.tags:
