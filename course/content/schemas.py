@@ -123,12 +123,19 @@ ASSIGNMENT = {
     "definitions": {"code": CODE_TASK, "item": {}, "inline_post": INLINE_POST},
 }
 
+#: A graded item may name interchangeable posts, one per student (``variants``): each
+#: with its own id, post and (optionally) key, instead of one ``post``.
+VARIANT = _entry({"id": _ID, "post": {"$ref": "#/definitions/inline_post"}}, {"key": {}})
+GRADED_ITEM = {**EXERCISE, "properties": {
+    **EXERCISE["properties"],
+    "variants": {"type": "array", "items": VARIANT, "minItems": 2}}}
+
 LESSON = _entry(
     {"id": _ID, "title": _TEXT, "notebook": _TEXT, "summary": _TEXT},
     {"article": _ID},
 )
 
-ASSIGNMENT["definitions"]["item"] = EXERCISE
+ASSIGNMENT["definitions"]["item"] = GRADED_ITEM
 
 #: file name -> schema of the whole file
 SCHEMAS: dict[str, dict] = {
