@@ -307,6 +307,10 @@ def test_feedback_shows_the_students_own_variant(graded_class):
         mine = KEY.variants[VARIED][variant].the_post.text
         start = page.index("Your version of the post")
         assert html.escape(mine, quote=False) in page[start:start + 2000], (student, variant)
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        others = [v.the_post.text for k, v in KEY.variants[VARIED].items() if k != variant]
+        assert not [t for t in others if t[:30] in text], (student, "sees another version")
+        assert '"choose"' not in text, "the table of who gets which stays in the release"
 
 
 def test_export_lists_every_student(graded_class):

@@ -16,8 +16,9 @@ Under ``Autograde.autograde_preprocessors``:
 Under ``GenerateAssignment.preprocessors``, :class:`ReleaseVariants` gives each variant
 item's released cell the table of who gets which variant (:mod:`course.grade.variants`).
 
-Under ``GenerateFeedback.preprocessors``, :class:`KeepGraderFeedbackOnly` keeps only what
-the grader wrote; :class:`FeedbackExporter` compiles the feedback templates once.
+Under ``GenerateFeedback.preprocessors``, :class:`ShowOwnVariant` narrows each cell with
+a version per student to the student's own; :class:`KeepGraderFeedbackOnly` keeps only
+what the grader wrote; :class:`FeedbackExporter` compiles the feedback templates once.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ __all__ = [
     "LoadAnswerKey",
     "ReleaseVariants",
     "RequestHandGrading",
+    "ShowOwnVariant",
 ]
 
 
@@ -210,4 +212,33 @@ class ReleaseVariants(NbGraderPreprocessor):
         record_release(keys_dir, info["assignment"], students)
         self.log.info("Variants of %s chosen for %d students", info["assignment"],
                       len(students))
+        return nb, resources
+
+
+class ShowOwnVariant(NbGraderPreprocessor):
+    """In feedback, a cell with a version per student shows the student's own version
+    only (the released cell listed every version and who gets which): the one they were
+    graded on, resolved as :class:`GradeSavedAnswers` resolves it."""
+
+    keys_dir = Unicode("", help="Folder holding the answer keys and the course secret.").tag(
+        config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        info = resources["nbgrader"]
+        key = _key(self, self.keys_dir, info["assignment"])
+        if not key.variants:
+            return nb, resources
+        submitted = _folder(self).submitted(info["student"], info["assignment"])
+        answers = read_submission_answers(submitted, submitted / f"{info['notebook']}.ipynb")
+        mine, _ = for_submission(key, answers, student=info["student"],
+                                 keys_dir=_keys_dir(self, self.keys_dir))
+        for cell in nb.cells:
+            item_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            spec = spec_of_cell(cell.source) if item_id in mine.chosen else None
+            own = [v for v in (spec or {}).get("variants", ())
+                   if v.get("id") == mine.chosen[item_id]]
+            if spec is not None and own:
+                spec = {k: v for k, v in spec.items() if k not in ("variants", "choose")}
+                cell.source = graded_cell_source({**spec, "post": own[0]["post"],
+                                                  "variant": own[0]["id"]})
         return nb, resources

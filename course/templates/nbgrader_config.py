@@ -48,10 +48,12 @@ c.GenerateAssignment.preprocessors = [
 c.OverwriteCells.add_missing_cells = True
 
 # Feedback explains each item but never shows hidden tests, nor anything the student's
-# code printed while it was graded.
+# code printed while it was graded; a post with a version per student shows theirs only.
+c.ShowOwnVariant.keys_dir = r"{{keys_dir}}"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "course.grade.preprocessors.ShowOwnVariant",  # each student's own post only
     "course.grade.preprocessors.KeepGraderFeedbackOnly",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
