@@ -115,8 +115,12 @@ ASSIGNMENT = {
             "id": _ID,
             "title": _TEXT,
             "intro": _TEXT,
+            # By kind, so that an error names the field of the entry, not "any definition".
             "items": {"type": "array", "minItems": 1, "items": {
-                "anyOf": [{"$ref": "#/definitions/code"}, {"$ref": "#/definitions/item"}]}},
+                "if": {"type": "object", "required": ["kind"],
+                       "properties": {"kind": {"const": "code"}}},
+                "then": {"$ref": "#/definitions/code"},
+                "else": {"$ref": "#/definitions/item"}}},
         },
         {"lesson": _ID},
     ),
