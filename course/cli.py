@@ -70,9 +70,10 @@ def _grade_init(args: argparse.Namespace) -> int:
     folder = init_course(folder=args.folder, assignments=args.assignments, force=args.force)
     print(f"""Course folder ready: {folder}
   source/   the assignments (nbgrader source form, solutions included)
-  keys/     answer keys for the course grader: never copy these into source/ or release/
+  keys/     answer keys and the course secret: never copy these into source/ or release/
 Next:
   cd {folder}
+  nbgrader db student import roster.csv   # the roster first: it decides each version
   nbgrader generate_assignment wants      # build the student version in release/
   nbgrader release_assignment wants       # or hand out release/wants/ your own way
   ... students fetch, answer and submit ...
