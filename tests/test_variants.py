@@ -28,6 +28,7 @@ KEY = load_assignments(SAMPLES)["wants"]
 VARIED = "wants-g1"
 VARIANTS = list(KEY.variants[VARIED])
 ROSTER = ("amy", "ben", "cai", "dev", "eve", "fay")
+SECRET = "0123456789abcdef" * 4
 
 
 @pytest.fixture(scope="module")
@@ -35,6 +36,8 @@ def course(tmp_path_factory):
     """A course folder whose wants was generated for ROSTER."""
     folder = init_course(folder=tmp_path_factory.mktemp("variants") / "course",
                          assignments=SAMPLES)
+    # A known secret (a random one, as init makes, may leave a version to nobody of six).
+    (folder / "keys" / SECRET_FILE).write_text(SECRET)
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(folder)
         for student in ROSTER:
@@ -48,12 +51,12 @@ def secret_of(course):
 
 
 def test_the_secret_is_private_and_kept_and_variants_are_deterministic(course, tmp_path):
-    path = course / "keys" / SECRET_FILE
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    secret = secret_of(course)
-    assert len(secret) == 64
     first = init_course(folder=tmp_path / "first", assignments=SAMPLES)
+    path = first / "keys" / SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     kept = read_secret(first / "keys")
+    assert len(kept) == 64
+    secret = secret_of(course)
     again = init_course(folder=first, assignments=SAMPLES, force=True)
     assert read_secret(again / "keys") == kept, "a new init never replaces the secret"
     chosen = [derive_variant(secret, "wants", VARIED, s, VARIANTS) for s in ROSTER]
