@@ -7,7 +7,7 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told to (containers and CI machines often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lint bench demo clean fit-critic
+.PHONY: install lab test lint bench demo student-bundle clean fit-critic bench-accuracy
 
 install: $(STAMP)
 
@@ -45,5 +45,9 @@ bench-accuracy: install
 demo: install
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/python -m course grade demo
 
+# What a class server installs: the package as a wheel, the lessons, install.sh; no keys.
+student-bundle: install
+	$(BIN)/python -m course bundle --out dist
+
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

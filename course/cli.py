@@ -71,9 +71,10 @@ def _grade_init(args: argparse.Namespace) -> int:
     folder = init_course(folder=args.folder, assignments=args.assignments, force=args.force)
     print(f"""Course folder ready: {folder}
   source/   the assignments (nbgrader source form, solutions included)
-  keys/     answer keys for the course grader: never copy these into source/ or release/
+  keys/     answer keys and the course secret: never copy these into source/ or release/
 Next:
   cd {folder}
+  nbgrader db student import roster.csv   # the roster first: it decides each version
   nbgrader generate_assignment wants      # build the student version in release/
   nbgrader release_assignment wants       # or hand out release/wants/ your own way
   ... students fetch, answer and submit ...
@@ -140,6 +141,38 @@ def _grade_demo(args: argparse.Namespace) -> int:
                       students=args.students)
     print(format_run_summary(result.summary, next_step=False))
     print(f"\nOpen the report: {result.report}\nThe course folder: {result.course}")
+    return 0
+
+
+def _grade_pool(args: argparse.Namespace) -> int:
+    from .grade.pool import check_pool, update_course
+
+    summaries = check_pool(pool=args.pool)
+    print(format_pool(summaries))
+    if args.course:
+        ids = update_course(pool=args.pool, course_dir=args.course)
+        print(f"Updated keys/ and source/ of {', '.join(ids)} in {args.course}; next: "
+              "nbgrader generate_assignment ASSIGNMENT")
+    return 0
+
+
+def format_pool(summaries) -> str:
+    """A checked pool: one line per assignment, with what copying the critic earns."""
+    lines = ["assignment      items  with variants  points  hand-graded  copying the critic"]
+    lines += [f"{s.id:<15} {s.items:>5}  {s.variant_items:>13}  {s.points:>6g}  "
+              f"{s.hand_points:>11g}  {s.copy_points:g} ({100 * s.copy_share:.0f}%)"
+              for s in summaries]
+    lines.append("Every file is valid. Copying the critic: the points a student earns by "
+                 "ticking the critic's tags on each critique item (the critic is open book).")
+    return "\n".join(lines)
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from .grade.bundle import build_bundle
+
+    bundle = build_bundle(repository=args.repository, out=args.out)
+    print(f"Student bundle: {bundle.folder}\nArchive: {bundle.archive}\n"
+          f"Install on the class server: sh {bundle.folder / 'install.sh'} [LESSONS_DIR]")
     return 0
 
 
@@ -241,6 +274,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"folder of assignment files (default: {SAMPLE_ASSIGNMENTS})")
     p.set_defaults(run=_grade_demo)
     p = grade_verbs.add_parser(
+        "pool", help="check a private item pool (assignment files with keys); with "
+                     "--course, put it into a course folder",
+        description="Validate every assignment file in POOL (one line per problem: file, "
+                    "entry, field), say what copying the open-book critic would earn on "
+                    "each, and with --course copy the files into the course's keys/ and "
+                    "rebuild their source/ notebooks (config, secret and gradebook stay).")
+    p.add_argument("pool", metavar="POOL", help="your folder of assignment files (*.yaml)")
+    p.add_argument("--course", metavar="DIR", help="a course folder made by `grade init`")
+    p.set_defaults(run=_grade_pool)
+    p = grade_verbs.add_parser(
         "build", help=f"regenerate {SAMPLE_SOURCES}/ from {SAMPLE_ASSIGNMENTS}/*.yaml")
     p.add_argument("--assignments", default=SAMPLE_ASSIGNMENTS, metavar="SRC",
                    help=f"folder of assignment files (default: {SAMPLE_ASSIGNMENTS})")
@@ -248,6 +291,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"where the nbgrader sources go (default: {SAMPLE_SOURCES})")
     p.set_defaults(run=_grade_build)
 
+    p = verbs.add_parser(
+        "bundle", help="build the student bundle for a class server (no keys inside)",
+        description="Build DIR/student-bundle/ and DIR/student-bundle.tar.gz: the course "
+                    "package as a wheel, the lesson notebooks, requirements.txt and "
+                    "install.sh. No assessment key, hidden test or solution is in it.")
+    p.add_argument("--out", default="dist", metavar="DIR", help="where to write (default: "
+                   "dist)")
+    p.add_argument("--repository", default=".", metavar="DIR",
+                   help="the course repository (default: the current folder)")
+    p.set_defaults(run=_bundle)
     p = verbs.add_parser(
         "coverage", help="which lesson teaches each principle and which exercises practise it",
     )

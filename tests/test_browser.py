@@ -18,12 +18,15 @@ from pathlib import Path
 import pytest
 
 from course.exercises.answers import read_submission_answers
+from course.grade.variants import SECRET_FILE
 
 from conftest import ROOT, SAMPLES
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 SHOTS = ROOT / "tests" / "screenshots"
 TOKEN = "course-browser-tests"
+SECRET = "0123456789abcdef" * 4  #: the course secret of the test course
+HUB_USER = "alice"  #: the student JupyterLab runs for (on the roster)
 
 if not CHROMIUM.exists():
     if os.environ.get("CI") == "true":
@@ -51,9 +54,12 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
     course = init_course(folder=root / "course", assignments=SAMPLES)
+    # A known secret, so the student below gets a version of wants-g1 other than the first.
+    (course / "keys" / SECRET_FILE).write_text(SECRET)
     cwd = os.getcwd()
     os.chdir(course)
     try:
+        run_nbgrader(["db", "student", "add", HUB_USER])
         run_nbgrader(["generate_assignment", "wants", "--force"])
     finally:
         os.chdir(cwd)
@@ -67,6 +73,7 @@ def lab(tmp_path_factory):
     log = root / "lab.log"
     lab_log = log.open("w")
     env = {**os.environ, "COURSE_PROGRESS_FILE": str(root / "progress.json"),
+           "JUPYTERHUB_USER": HUB_USER,  # as a hub starts a student's server
            "JUPYTERLAB_SETTINGS_DIR": str(root / "settings"),
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     server = subprocess.Popen(
@@ -240,10 +247,19 @@ def test_start_page_then_a_lesson_self_check(page, lab):
 
 
 def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
+    from course.grade.assignments import load_assignments
+    from course.grade.variants import derive_variant
+
+    versions = load_assignments(SAMPLES)["wants"].variants["wants-g1"]
+    mine = derive_variant(SECRET.encode(), "wants", "wants-g1", HUB_USER, list(versions))
+    assert mine != next(iter(versions)), "the student's version is not the default"
     panel = open_notebook(page, lab, "student/wants/wants.ipynb")
     run_all(page, lab)
     widget, _ = exercise(panel, "wants-g1")
     widget.scroll_into_view_if_needed()
+    # The student sees their own version of the post, and no other.
+    shown = widget.locator(".smm-post").inner_text()
+    assert [v for v, i in versions.items() if i.the_post.text[:30] in shown] == [mine]
     widget.get_by_label("Hard sell", exact=True).check()
     widget.get_by_label("Spam", exact=True).check()
     rewrite, _ = exercise(panel, "wants-g6")
@@ -262,7 +278,7 @@ def test_assignment_answers_are_saved_restored_and_on_disk(page, lab):
 
     answers = lab["student"] / "wants" / "answers"
     saved = json.loads((answers / "wants-g1.json").read_text())
-    assert sorted(saved["answer"]) == ["hard-sell", "spam"]
+    assert sorted(saved["answer"]) == ["hard-sell", "spam"] and saved["variant"] == mine
     assert json.loads((answers / "wants-g6.json").read_text())["answer"].startswith("What's one")
     mirrored = read_submission_answers(lab["student"] / "nowhere", notebook_file)
     assert sorted(mirrored["wants-g1"]["answer"]) == ["hard-sell", "spam"]

@@ -30,9 +30,12 @@ from course.grade.statistics import (
     student_mastery,
     student_totals,
     tag_mistakes,
+    variant_statistics,
 )
 
 from conftest import SAMPLES
+
+WANTS_POINTS = load_assignment(SAMPLES / "wants.yaml").points()
 
 
 def grade(assignment, student, item, score, points, kind="single", manual=False):
@@ -210,11 +213,11 @@ def test_the_exports_match_the_gradebook(graded_class):
     assert reader.fieldnames == ["student", "wants", "total", "percent"]
     assert {s: float(r["total"]) for s, r in rows.items()} == pytest.approx(recorded)
     assert {s: float(r["percent"]) for s, r in rows.items()} == pytest.approx(
-        {s: 100 * v / 11 for s, v in recorded.items()}, abs=1e-3)
+        {s: 100 * v / WANTS_POINTS for s, v in recorded.items()}, abs=1e-3)
     with open(files.canvas_csv, newline="") as f:
         canvas = list(csv.reader(f))
     assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "wants"]
-    assert canvas[1] == ["Points Possible", "", "", "", "", "11"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", f"{WANTS_POINTS:g}"]
     assert len(canvas) == 2 + len(students)
     assert {r[3]: float(r[5]) for r in canvas[2:]} == pytest.approx(
         {s: round(v, 2) for s, v in recorded.items()})
@@ -246,6 +249,8 @@ def test_the_tag_mistakes_match_the_answers(graded_class):
     for student in students.values():
         for item in key.items.values():
             if item.kind == "critique":
+                if item.id in key.variants:  # the student's own variant's key
+                    item = key.variants[item.id][student.variants[item.id]]
                 chosen = set(student.answers.get(item.id) or [])
                 missed.update(set(item.post.tags) - chosen)
                 added.update(chosen - set(item.post.tags))
@@ -290,3 +295,46 @@ def test_a_missing_key_gets_one_line_in_any_folder_name(graded_class, tmp_path):
     assert "\n" not in str(error.value)
     assert [p.name for p in tmp_path.iterdir()] == [odd.name], "no stray database file"
     assert [p.name for p in odd.iterdir()] == ["gradebook.db"]
+
+
+def test_item_statistics_per_variant_match_the_simulated_class(graded_class):
+    course, students, files = graded_class
+    key = load_assignment(course / "keys" / "wants.yaml")
+    (item_id,) = key.variants
+    data = load_class(course=CourseFolder.open(course))
+    table = variant_statistics(grades=data.grades, variants=data.variants)
+    table = table[table["item"] == item_id].set_index("variant")
+    expected: dict[str, list[float]] = {}
+    for student in students.values():
+        expected.setdefault(student.variants[item_id], []).append(
+            student.expected_items[item_id] / key.items[item_id].points)
+    assert len(expected) >= 2, "the simulated class meets several variants"
+    assert dict(table["students"]) == {v: len(f) for v, f in expected.items()}
+    assert dict(table["difficulty"]) == pytest.approx(
+        {v: sum(f) / len(f) for v, f in expected.items()})
+    html = files.html.read_text()
+    section = html[html.index('id="variants"'):html.index('id="principles"')]
+    for variant, fractions in expected.items():
+        assert f"<td>{item_id}</td><td>{variant}</td><td class=\"n\">{len(fractions)}</td>" in (
+            section)
+
+
+def test_a_variant_much_harder_than_the_others_is_flagged():
+    rows, variants = [], []
+    for n in range(15):  # five students per variant
+        variant = ("easy", "hard", "fair")[n % 3]
+        score = {"easy": 1.0, "hard": 0.0, "fair": 1.0 if n % 2 else 0.5}[variant]
+        rows.append({"assignment": "a", "student": f"s{n}", "item": "q", "score": score,
+                     "points": 1.0, "needs_manual_grade": False})
+        variants.append({"assignment": "a", "student": f"s{n}", "item": "q",
+                         "variant": variant})
+    table = variant_statistics(grades=pd.DataFrame(rows), variants=pd.DataFrame(variants))
+    table = table.set_index("variant")
+    assert table.loc["hard", "difficulty"] == 0 and table.loc["easy", "difficulty"] == 1
+    assert table.loc["hard", "unfair"] and table.loc["easy", "unfair"]
+    assert not table.loc["fair", "unfair"]
+    assert table.loc["hard", "gap"] == pytest.approx(0 - (5 * 1 + 5 * 0.7) / 10)
+    # Three students on a variant are too few to call it unfair.
+    few = variant_statistics(grades=pd.DataFrame(rows[:9]),
+                             variants=pd.DataFrame(variants[:9]))
+    assert not few["unfair"].any()

@@ -1,7 +1,9 @@
 """The whole life cycle of a graded assignment with the real nbgrader, for a simulated class:
-generate, release, fetch, submit, collect, autograde, feedback, export."""
+generate, release, fetch, submit, collect, autograde, feedback, export; with a critique
+item that gives each student one of three posts (variants)."""
 
 import csv
+import html
 import json
 import re
 
@@ -13,26 +15,42 @@ from nbgrader.tests import run_nbgrader
 from course.exercises.answers import ANSWER_MIME, save_answer
 from course.grade.assignments import build_source_notebook, load_assignments
 from course.grade.folder import init_course
+from course.grade.variants import SECRET_FILE, for_student
 
 from conftest import ROOT, SAMPLES, SOURCES
 
 ASSIGNMENT = "wants"
 KEY = load_assignments(SAMPLES)[ASSIGNMENT]
+VARIED = "wants-g1"  # the critique item with a version per student
+#: A fixed course secret, so the class below meets every variant of the item.
+SECRET = b"0123456789abcdef" * 4
 GOOD_CODE = 'median_by_category = posts.groupby("category_name")["interactions"].median()'
-RIGHT = {
-    "wants-g1": ["hard-sell", "spam", "pressure"],
-    "wants-g2": ["invites-conversation", "community"],
-    "wants-g3": KEY.items["wants-g3"].key,
-    "wants-g4": list(KEY.items["wants-g4"].key),
-    "wants-g6": "What's one small habit you want to build this year? Tell us, and come and "
-                "try a class with us for free whenever suits you.",
-}
+REWRITE = ("What's one small habit you want to build this year? Tell us, and come and try a "
+           "class with us for free whenever suits you.")
 AUTO_POINTS = 8.0  # everything but the hand-graded rewrite
 
 
-def save_all(folder, answers):
+def own(student):
+    """The student's own version of the assignment (their variant of each item)."""
+    return for_student(KEY, student=student, secret=SECRET)
+
+
+def right(student):
+    """Every widget item answered right, for the student's own variant."""
+    mine = own(student)
+    answers = {i.id: i.right_answer() for i in mine.items.values() if i.kind != "rewrite"}
+    return {**answers, "wants-g6": REWRITE}
+
+
+def save_all(folder, answers, student):
+    chosen = own(student).chosen
     for item_id, answer in answers.items():
-        save_answer(folder, item_id, answer)
+        save_answer(folder, item_id, answer, variant=chosen.get(item_id))
+
+
+def other_variant(student):
+    """A variant of the varied item that is not the student's own."""
+    return next(v for v in KEY.variants[VARIED] if v != own(student).chosen[VARIED])
 
 
 def notebook(folder):
@@ -54,39 +72,74 @@ def answer_code(nb, code):
 
 # --- what each simulated student does in their fetched folder ----------------------------
 
-def all_correct(folder):
-    save_all(folder, RIGHT)
+def all_correct(folder, student):
+    save_all(folder, right(student), student)
     nb = notebook(folder)
     answer_code(nb, GOOD_CODE)
     write(folder, nb)
 
 
-def partly_correct(folder):
+def partly_correct(folder, student):
     save_all(folder, {"wants-g1": ["hard-sell"], "wants-g2": ["invites-conversation", "caring"],
                       "wants-g3": KEY.items["wants-g3"].options[0],
-                      "wants-g4": [KEY.items["wants-g4"].key[0]]})
+                      "wants-g4": [KEY.items["wants-g4"].key[0]]}, student)
     nb = notebook(folder)
     answer_code(nb, 'median_by_category = posts.groupby("category_name")["interactions"].mean()')
     write(folder, nb)
 
 
-def empty(folder):
+def empty(folder, student):
     pass
 
 
-def ipynb_only(folder):
+def ipynb_only(folder, student):
     """Answers only mirrored in the notebook (no answers/ folder), as a saved widget does."""
     nb = notebook(folder)
-    for item_id, answer in RIGHT.items():
+    chosen = own(student).chosen
+    for item_id, answer in right(student).items():
+        record = {"item": item_id, "answer": answer, "saved": 1.0}
+        if item_id in chosen:
+            record["variant"] = chosen[item_id]
         cell(nb, item_id).outputs = [nbformat.v4.new_output(
-            "display_data", data={ANSWER_MIME: {"item": item_id, "answer": answer, "saved": 1.0},
-                                  "text/markdown": "saved"})]
+            "display_data", data={ANSWER_MIME: record, "text/markdown": "saved"})]
     answer_code(nb, GOOD_CODE)
     write(folder, nb)
 
 
-def edits_locked_cells(folder):
-    save_all(folder, RIGHT)
+def swaps_variant_in_answers(folder, student):
+    """Everything right, but the varied item answered, in answers/, for another
+    student's post (the answer file names that variant): it counts as unanswered."""
+    all_correct(folder, student)
+    other = other_variant(student)
+    save_answer(folder, VARIED, KEY.variants[VARIED][other].right_answer(), variant=other)
+
+
+def claims_own_variant_for_another_post(folder, student):
+    """Everything right, then the answer file is edited to name the student's own variant
+    while holding the ticks that fit another post: it is scored against their own key."""
+    all_correct(folder, student)
+    other = KEY.variants[VARIED][other_variant(student)]
+    save_answer(folder, VARIED, ["hard-sell"], variant=own(student).chosen[VARIED])
+    assert other.check(["hard-sell"]).score < other.points
+
+
+def swaps_variant_in_notebook(folder, student):
+    """Edits the locked cell so that it shows another variant, and answers that one: the
+    notebook's mirror names the other variant (the answer file is deleted)."""
+    all_correct(folder, student)
+    (folder / "answers" / f"{VARIED}.json").unlink()
+    nb = notebook(folder)
+    other = other_variant(student)
+    varied = cell(nb, VARIED)
+    varied.source = varied.source.replace('"choose"', '"chose_not"')
+    varied.outputs = [nbformat.v4.new_output("display_data", data={ANSWER_MIME: {
+        "item": VARIED, "answer": KEY.variants[VARIED][other].right_answer(),
+        "saved": 2e9, "variant": other}, "text/markdown": "saved"})]
+    write(folder, nb)
+
+
+def edits_locked_cells(folder, student):
+    save_all(folder, right(student), student)
     nb = notebook(folder)
     answer_code(nb, GOOD_CODE)
     cell(nb, "wants-g1").source = "print('full marks please')"
@@ -94,8 +147,8 @@ def edits_locked_cells(folder):
     write(folder, nb)
 
 
-def deletes_graded_cells(folder):
-    save_all(folder, RIGHT)
+def deletes_graded_cells(folder, student):
+    save_all(folder, right(student), student)
     nb = notebook(folder)
     answer_code(nb, GOOD_CODE)
     nb.cells = [c for c in nb.cells
@@ -103,10 +156,11 @@ def deletes_graded_cells(folder):
     write(folder, nb)
 
 
-def cheats(folder):
+def cheats(folder, student):
     """One right answer; a wrong code answer propped up by shadowing len and abs; a cell
     that patches the checker, prints a fake score and reads the keys and the source."""
-    save_all(folder, {"wants-g1": RIGHT["wants-g1"], "wants-g3": KEY.items["wants-g3"].options[0]})
+    save_all(folder, {"wants-g1": right(student)["wants-g1"],
+                      "wants-g3": KEY.items["wants-g3"].options[0]}, student)
     nb = notebook(folder)
     answer_code(nb, "median_by_category = [0, 0, 0]")
     nb.cells.insert(1, nbformat.v4.new_code_cell(
@@ -121,9 +175,9 @@ def cheats(folder):
     write(folder, nb)
 
 
-def breaks_the_kernel(folder):
+def breaks_the_kernel(folder, student):
     """Redefines builtins for the whole kernel, which can hang it; one answer saved."""
-    save_all(folder, {"wants-g2": RIGHT["wants-g2"]})
+    save_all(folder, {"wants-g2": right(student)["wants-g2"]}, student)
     nb = notebook(folder)
     nb.cells.insert(1, nbformat.v4.new_code_cell(
         "import builtins\nbuiltins.max = lambda *a, **k: 10**6\nbuiltins.len = lambda *a: 3\n"
@@ -131,18 +185,27 @@ def breaks_the_kernel(folder):
     write(folder, nb)
 
 
+G1 = KEY.items[VARIED].points
 STUDENTS = {
     "alice": (all_correct, AUTO_POINTS),
-    # g1: (1 right - 0 wrong) / 3 keyed x 2 pts; g2: (1 - 1) / 2; g3 wrong; g4: 1/2 x 1 pt;
-    # code: visible tests pass, hidden fail -> 0
-    "bob": (partly_correct, round(2 / 3 + 0.5, 4)),
+    # g1: (1 right - 0 wrong) / 3 keyed x 1 pt; g2: (1 - 1) / 2; g3 wrong; g4: 1/2 x 1 pt;
+    # g7 unanswered; code: visible tests pass, hidden fail -> 0
+    "bob": (partly_correct, round(1 / 3 + 0.5, 4)),
     "carol": (empty, 0.0),
     "dan": (ipynb_only, AUTO_POINTS),
     "erin": (edits_locked_cells, AUTO_POINTS),
     "frank": (deletes_graded_cells, AUTO_POINTS),
-    "grace": (cheats, 2.0),  # only wants-g1 is right
-    "heidi": (breaks_the_kernel, 2.0),  # only wants-g2 is right
+    "grace": (cheats, G1),  # only wants-g1 is right
+    "heidi": (breaks_the_kernel, 1.0),  # only wants-g2 (1 point) is right
+    "ivan": (swaps_variant_in_answers, AUTO_POINTS - G1),
+    "judy": (swaps_variant_in_notebook, AUTO_POINTS - G1),
+    "ken": (claims_own_variant_for_another_post, AUTO_POINTS - G1 + round(G1 / 3, 4)),
+    # More students who answer everything right, so the class meets every variant.
+    **{f"student-{n}": (all_correct, AUTO_POINTS) for n in range(1, 3)},
+    # Joined after the release (not on its roster): sees and answers the default variant.
+    "late": (all_correct, AUTO_POINTS),
 }
+LATE = {"late"}
 
 
 @pytest.fixture(scope="module")
@@ -156,10 +219,13 @@ def graded_class(tmp_path_factory):
         (course / "nbgrader_config.py").read_text() + extra)
     exchange.mkdir()
     cache.mkdir()
+    (course / "keys" / SECRET_FILE).write_text(SECRET.decode())
     flags = ["--Exchange.root", str(exchange), "--Exchange.cache", str(cache),
              "--course", "smm-course"]
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(course)
+        for student in STUDENTS.keys() - LATE:  # the roster, before the release
+            run_nbgrader(["db", "student", "add", student])
         run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"])
         run_nbgrader(["release_assignment", ASSIGNMENT, *flags])
         for student, (act, _) in STUDENTS.items():
@@ -167,7 +233,8 @@ def graded_class(tmp_path_factory):
             home.mkdir(parents=True)
             mp.chdir(home)
             run_nbgrader(["fetch_assignment", ASSIGNMENT, *flags])
-            act(home / ASSIGNMENT)
+            # A student the release left out sees the default, as self-study does.
+            act(home / ASSIGNMENT, None if student in LATE else student)
             run_nbgrader(["submit", ASSIGNMENT, "--student", student, *flags])
         mp.chdir(course)
         run_nbgrader(["collect", ASSIGNMENT, *flags])
@@ -198,6 +265,54 @@ def test_rewrites_wait_for_a_human_with_the_critics_view(graded_class):
     assert "one small habit" in review and "Rubric" in review and "critic" in review
 
 
+def test_a_class_meets_every_variant_each_scored_against_its_own_key(graded_class):
+    course, _ = graded_class
+    right_ones = [s for s, (_, points) in STUDENTS.items()
+                  if points == AUTO_POINTS and s not in LATE]
+    seen = {own(s).chosen[VARIED] for s in right_ones}
+    assert seen == set(KEY.variants[VARIED]) and len(seen) >= 3
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student in right_ones:
+            grade = gb.find_grade(VARIED, ASSIGNMENT, ASSIGNMENT, student)
+            assert grade.score == G1, (student, own(student).chosen[VARIED])
+        # Each right answer is right for one variant only: the keys differ.
+        for student in ("ivan", "judy"):
+            assert gb.find_grade(VARIED, ASSIGNMENT, ASSIGNMENT, student).score == 0
+    posts = {i.the_post.text for i in KEY.variants[VARIED].values()}
+    assert len(posts) == len(KEY.variants[VARIED]) >= 3
+
+
+def test_a_student_left_out_of_the_release_is_graded_on_the_default_they_saw(graded_class):
+    course, _ = graded_class
+    default = next(iter(KEY.variants[VARIED]))
+    assert own("late").chosen[VARIED] != default, "pick a late student whose variant differs"
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert gb.find_grade(VARIED, ASSIGNMENT, ASSIGNMENT, "late").score == G1
+
+
+def test_a_swapped_variant_scores_as_unanswered(graded_class):
+    course, _ = graded_class
+    for student in ("ivan", "judy"):
+        graded = nbformat.read(course / "autograded" / student / ASSIGNMENT /
+                               f"{ASSIGNMENT}.ipynb", as_version=4)
+        verdict = cell(graded, VARIED).outputs[0]["data"]["text/markdown"]
+        assert "Not attempted" in verdict or "not attempted" in verdict.lower(), verdict
+
+
+def test_feedback_shows_the_students_own_variant(graded_class):
+    course, _ = graded_class
+    for student in ("alice", "dan", "erin", "student-1", "student-2", "late"):
+        variant = "gym" if student in LATE else own(student).chosen[VARIED]
+        page = (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        mine = KEY.variants[VARIED][variant].the_post.text
+        start = page.index("Your version of the post")
+        assert html.escape(mine, quote=False) in page[start:start + 2000], (student, variant)
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        others = [v.the_post.text for k, v in KEY.variants[VARIED].items() if k != variant]
+        assert not [t for t in others if t[:30] in text], (student, "sees another version")
+        assert '"choose"' not in text, "the table of who gets which stays in the release"
+
+
 def test_export_lists_every_student(graded_class):
     _, base = graded_class
     with open(base / "grades.csv", newline="") as f:
@@ -206,9 +321,11 @@ def test_export_lists_every_student(graded_class):
 
 
 def key_fragments():
-    """Strings that only an answer key or a hidden test contains."""
-    fragments = ["hidden_tests", "87) < 1e-9", "163) < 1e-9", GOOD_CODE, "rubric:"]
-    for item in KEY.items.values():
+    """Strings that only an answer key, a hidden test or the course secret contains."""
+    fragments = ["hidden_tests", "87) < 1e-9", "163) < 1e-9", GOOD_CODE, "rubric:",
+                 SECRET.decode()]
+    versions = [*KEY.items.values(), *(v for vs in KEY.variants.values() for v in vs.values())]
+    for item in versions:
         if item.post is not None:
             fragments += [why for why in item.post.tags.values() if len(why) > 20]
     return fragments
@@ -233,8 +350,16 @@ def test_released_notebook_carries_only_public_item_data(graded_class):
              for c in nb.cells if "graded_item({" in c.source]
     assert len(specs) == len(KEY.items)
     for spec in specs:
-        assert set(spec) <= {"number", "id", "kind", "prompt", "points", "options", "post"}
-        assert set(spec.get("post", {})) <= {"platform", "text", "author"}
+        assert set(spec) <= {"number", "id", "kind", "prompt", "points", "options", "post",
+                             "variants", "choose"}
+        posts = [spec.get("post", {}), *(v["post"] for v in spec.get("variants", ()))]
+        assert all(set(post) <= {"platform", "text", "author"} for post in posts)
+    (varied,) = [s for s in specs if "variants" in s]
+    assert [v["id"] for v in varied["variants"]] == list(KEY.variants[VARIED])
+    # One row per student on the roster, keyed by a digest, never by the id itself.
+    assert len(varied["choose"]) == len(STUDENTS) - len(LATE)
+    assert not set(varied["choose"]) & set(STUDENTS)
+    assert set(varied["choose"].values()) == set(KEY.variants[VARIED])
 
 
 def test_feedback_explains_items_without_the_cheaters_output(graded_class):

@@ -1,19 +1,29 @@
-"""The package as students and business staff install it: a wheel, installed (not
-editable) in a fresh environment, run from a folder that is not the repository, and
-holding no assessment key."""
+"""The package as students and business staff install it: the student bundle (a wheel,
+the lessons, an install script), installed (not editable) in a fresh environment by its
+own script, run from a folder that is not the repository; every file of the bundle and of
+every released assignment holds no assessment key; and the README's table of what a
+student can see matches those files."""
 
+import io
+import json
+import os
 import re
-import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 import yaml
+from nbgrader.tests import run_nbgrader
 
-from conftest import ROOT, SAMPLES
+from course.grade.assignments import load_assignments, spec_of_cell
+from course.grade.folder import init_course
+from course.grade.variants import SECRET_FILE
+
+from conftest import ROOT, SAMPLES, run_course
 
 #: Marks of an nbgrader source notebook or a key file: no data file may hold them (the
 #: code that writes them may name them).
@@ -26,43 +36,185 @@ def key_material() -> list[str]:
     found = []
     for path in sorted(SAMPLES.glob("*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]:
-            post = item.get("post")
-            if isinstance(post, dict):
-                found += [why for why in (post.get("tags") or {}).values()]
+            posts = [item.get("post"), *(v["post"] for v in item.get("variants", ()))]
+            for post in posts:
+                if isinstance(post, dict):
+                    found += [why for why in (post.get("tags") or {}).values()]
             found += [item[k].strip() for k in ("solution", "hidden_tests") if item.get(k)]
             found += list(item.get("rubric", ()))
     return [text for text in found if len(text) > 20]
 
 
+def bundle_files(folder: Path, archive: Path) -> dict[str, str]:
+    """Every file a student receives in the bundle, by path, as text: the folder, the
+    archive's members, and every member of every wheel in either."""
+    files = {}
+
+    def add(name: str, data: bytes) -> None:
+        files[name] = data.decode("utf-8", "replace")
+        if name.endswith(".whl"):
+            with zipfile.ZipFile(io.BytesIO(data)) as wheel:
+                for member in wheel.namelist():
+                    add(f"{name}!{member}", wheel.read(member))
+
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            add(f"folder/{path.relative_to(folder)}", path.read_bytes())
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            if member.isfile():
+                add(f"archive/{member.name}", tar.extractfile(member).read())
+    return files
+
+
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    """A wheel built from a copy of the working tree (the build writes beside its source)."""
-    base = tmp_path_factory.mktemp("wheel")
-    source = base / "src"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "build", "*.egg-info", "__pycache__", ".pytest_cache", "tests"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
-                    str(base / "dist"), str(source)], check=True, capture_output=True,
-                   timeout=600)
-    (built,) = (base / "dist").glob("course-*.whl")
+def bundle(tmp_path_factory) -> tuple[Path, Path]:
+    """The student bundle, built by the real command (`make student-bundle` runs it)."""
+    out = tmp_path_factory.mktemp("dist")
+    built = run_course("bundle", "--out", str(out))
+    assert built.returncode == 0, built.stderr
+    assert "student-bundle" in built.stdout
+    return out / "student-bundle", out / "student-bundle.tar.gz"
+
+
+@pytest.fixture(scope="module")
+def wheel(bundle) -> Path:
+    (built,) = bundle[0].glob("course-*.whl")
     return built
 
 
 @pytest.fixture(scope="module")
-def installed(wheel, tmp_path_factory) -> Path:
-    """A fresh virtual environment with the wheel installed (not editable); it finds the
-    dependencies in this environment's site-packages, so nothing is downloaded."""
-    venv = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+def installed(bundle, tmp_path_factory) -> Path:
+    """A fresh virtual environment set up by the bundle's own install.sh, as a class
+    server's image build runs it; the dependencies are found in this environment's
+    site-packages (and pip may not look anywhere else), so nothing is downloaded."""
+    base = tmp_path_factory.mktemp("venv")
+    venv = base / "env"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()"
                            "['purelib'])"], capture_output=True, text=True, check=True)
     Path(site.stdout.strip(), "dependencies.pth").write_text(
         sysconfig.get_paths()["purelib"] + "\n")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install",
-                    "--no-deps", "--no-index", "--quiet", str(wheel)], check=True,
-                   capture_output=True, timeout=600)
+    env = {**os.environ, "PYTHON": str(python), "PIP_NO_INDEX": "1",
+           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    done = subprocess.run(["sh", str(bundle[0] / "install.sh"), str(base / "lessons")],
+                          cwd=base, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lessons = sorted(p.name for p in (base / "lessons").glob("*.ipynb"))
+    assert lessons == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
     return python
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """A course folder with every sample assignment generated for a roster of three."""
+    course = init_course(folder=tmp_path_factory.mktemp("released") / "course",
+                         assignments=SAMPLES)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(course)
+        for student in ("amy", "ben", "cai"):
+            run_nbgrader(["db", "student", "add", student])
+        for assignment in load_assignments(SAMPLES):
+            run_nbgrader(["generate_assignment", assignment, "--force"])
+    return course
+
+
+def released_files(course: Path) -> dict[str, str]:
+    return {f"release/{p.relative_to(course / 'release')}": p.read_text("utf-8", "replace")
+            for p in sorted((course / "release").rglob("*")) if p.is_file()}
+
+
+def test_the_student_bundle_and_every_released_notebook_hold_no_key(bundle, released):
+    secrets = key_material()
+    assert len(secrets) > 20, "the scan must have something to look for"
+    files = bundle_files(*bundle)
+    assert any(n.endswith(".whl") for n in files) and any("notebooks/" in n for n in files)
+    assert any(n.startswith("archive/") and n.endswith(".whl") for n in files)
+    assert not [n for n in files if re.match(r"(folder/|archive/[^/]+/|[^!]+!)(keys|grading|"
+                                             r"exercises|source|release)/", n)]
+    releases = released_files(released)
+    assert len([n for n in releases if n.endswith(".ipynb")]) == len(load_assignments(SAMPLES))
+    secret = (released / "keys" / SECRET_FILE).read_text().strip()
+    for name, text in {**files, **releases}.items():
+        leaked = [s[:60] for s in secrets if s in text] + ([secret] if secret in text else [])
+        if not name.endswith(".py"):
+            leaked += [m for m in KEY_MARKERS if m in text]
+        assert not leaked, f"key material in {name}: {leaked}"
+
+
+def test_bundle_refuses_a_folder_that_is_not_the_repository(tmp_path):
+    refused = run_course("bundle", "--out", str(tmp_path / "out"), "--repository",
+                         str(tmp_path))
+    assert refused.returncode == 2 and "not the course repository" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+    inside = run_course("bundle", "--out", str(ROOT / "course" / "dist"))
+    assert inside.returncode == 2 and "inside the course's own sources" in inside.stderr
+    assert not (ROOT / "course" / "dist").exists()
+
+
+# --- the README's table of what a student can see ------------------------------------------
+
+def readme_table() -> dict[str, list[str]]:
+    """The rows of the README's table: what -> [self-learner, student, instructor]."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## What a student can see"):]
+    table = section[section.index("| what |"):].split("\n\n")[0].splitlines()[2:]
+    rows = [line.strip().strip("|").split("|") for line in table]
+    return {r[0].strip(): [c.strip() for c in r[1:]] for r in rows}
+
+
+def student_has(files: dict[str, str], course: Path) -> dict[str, bool]:
+    """Each row of the table: whether a student in a class has it in hand, judged from
+    the files they receive (the bundle and every released assignment)."""
+    text = "\n".join(files.values())
+    data = "\n".join(t for n, t in files.items() if not n.endswith(".py"))
+    keys = load_assignments(SAMPLES)
+    specs = [spec for name, nb in files.items() if name.startswith("release/")
+             and name.endswith(".ipynb")
+             for spec in (spec_of_cell("".join(c["source"]))
+                          for c in json.loads(nb)["cells"]) if spec]
+    varied = [s for s in specs if "variants" in s]
+    every_post = [v.the_post.text for a in keys.values() for vs in a.variants.values()
+                  for v in vs.values()]
+    lessons = {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    return {
+        "the lessons and their self-check exercises, with hints and solutions":
+            lessons <= {Path(n).name for n in files if "/notebooks/" in n}
+            and any(n.endswith("course/data/exercises/wants.yaml") for n in files),
+        "the critic, on any post (open book)":
+            any(n.endswith("course/critic/critic.py") for n in files)
+            and any(n.endswith("course/data/lexicon.yaml") for n in files),
+        "the sample assessments and their keys":
+            any(re.search(r"(grading|keys)/[^/]+\.yaml$", n) for n in files)
+            or any(s in text for s in key_material()),
+        "the hidden tests and solutions of graded code tasks":
+            any(m in data for m in KEY_MARKERS[:2])
+            or any(t["solution"].strip() in text for a in keys.values() for t in a.code_tasks),
+        "their assignment's questions, and their own version of each post":
+            {(s["id"], s["prompt"][:40]) for s in specs}
+            == {(i.id, i.prompt[:40]) for a in keys.values() for i in a.items.values()}
+            and all("post" in s or "variants" in s for s in specs if s["kind"] == "critique"),
+        "the other versions of a post with versions (the posts, never their keys)":
+            bool(every_post) and set(every_post) <= {v["post"]["text"] for s in varied
+                                                      for v in s["variants"]},
+        "which version each student on the roster gets (by a digest of their id)":
+            bool(varied) and all(len(s["choose"]) == 3 for s in varied),
+        "the answer keys of their assignments":
+            any(s in text for s in key_material()),
+        "the course secret that decides each student's version":
+            (course / "keys" / SECRET_FILE).read_text().strip() in text,
+    }
+
+
+def test_the_readme_table_of_what_a_student_can_see_matches_their_files(bundle, released):
+    table = readme_table()
+    has = student_has({**bundle_files(*bundle), **released_files(released)}, released)
+    assert set(table) == set(has), "every row of the table is checked, and only those"
+    for row, (_, student, _) in table.items():
+        said = student.split()[0].lower()
+        assert said in ("yes", "no"), f"{row!r}: say yes or no for the student"
+        assert (said == "yes") == has[row], f"README says {student!r} for {row!r}"
 
 
 def run(python: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -114,6 +114,8 @@ def _validator(schema_name: str):
 def _schema_message(file: str, data: Any, exc: fastjsonschema.JsonSchemaValueException) -> str:
     """``file: entry 'id': field: problem`` from a schema violation."""
     parts = [int(p) if p.isdigit() else p for p in exc.path[1:]]  # drop the leading "data"
+    if isinstance(data, dict) and len(parts) > 1 and parts[0] == "items":
+        data, parts = data["items"], parts[1:]  # an assignment's entries are its items
     where = [file]
     if parts:
         where.append(_entry_label(data, parts[0]))

@@ -141,20 +141,31 @@ ASSIGNMENT = {
             "id": _ID,
             "title": _TEXT,
             "intro": _TEXT,
+            # By kind, so that an error names the field of the entry, not "any definition".
             "items": {"type": "array", "minItems": 1, "items": {
-                "anyOf": [{"$ref": "#/definitions/code"}, {"$ref": "#/definitions/item"}]}},
+                "if": {"type": "object", "required": ["kind"],
+                       "properties": {"kind": {"const": "code"}}},
+                "then": {"$ref": "#/definitions/code"},
+                "else": {"$ref": "#/definitions/item"}}},
         },
         {"lesson": _ID},
     ),
     "definitions": {"code": CODE_TASK, "item": {}, "inline_post": INLINE_POST},
 }
 
+#: A graded item may name interchangeable posts, one per student (``variants``): each
+#: with its own id, post and (optionally) key, instead of one ``post``.
+VARIANT = _entry({"id": _ID, "post": {"$ref": "#/definitions/inline_post"}}, {"key": {}})
+GRADED_ITEM = {**EXERCISE, "properties": {
+    **EXERCISE["properties"],
+    "variants": {"type": "array", "items": VARIANT, "minItems": 2}}}
+
 LESSON = _entry(
     {"id": _ID, "title": _TEXT, "notebook": _TEXT, "summary": _TEXT},
     {"article": _ID},
 )
 
-ASSIGNMENT["definitions"]["item"] = EXERCISE
+ASSIGNMENT["definitions"]["item"] = GRADED_ITEM
 
 #: file name -> schema of the whole file
 SCHEMAS: dict[str, dict] = {

@@ -4,7 +4,8 @@ into the notebook.
 A graded widget writes ``answers/<item id>.json`` beside its notebook on every change
 (atomically), and mirrors the same record into the notebook as an output of MIME type
 :data:`ANSWER_MIME`, so a submitted ``.ipynb`` alone still carries the answers. The grader
-reads both (:func:`read_submission_answers`); the newer record wins.
+reads both (:func:`read_submission_answers`); the newer record wins. An answer to an item
+with a version per student also names the ``variant`` it was given to.
 """
 
 from __future__ import annotations
@@ -29,13 +30,19 @@ ANSWER_DIR = "answers"
 ANSWER_MIME = "application/vnd.smm-course.answer+json"
 
 
-def _record(item_id: str, answer: Any) -> dict:
-    return {"item": item_id, "answer": answer, "saved": time.time()}
+def _record(item_id: str, answer: Any, variant: str | None = None) -> dict:
+    record = {"item": item_id, "answer": answer, "saved": time.time()}
+    if variant is not None:
+        record["variant"] = variant
+    return record
 
 
-def save_answer(folder: Path | str, item_id: str, answer: Any) -> dict:
-    """Write ``answers/<item_id>.json`` in ``folder`` atomically; return the record."""
-    record = _record(item_id, answer)
+def save_answer(folder: Path | str, item_id: str, answer: Any, *,
+                variant: str | None = None) -> dict:
+    """Write ``answers/<item_id>.json`` in ``folder`` atomically; return the record.
+    ``variant``: the id of the version of the item the answer was given to, if it has
+    versions."""
+    record = _record(item_id, answer, variant)
     write_atomically(Path(folder) / ANSWER_DIR / f"{item_id}.json",
                      lambda handle: json.dump(record, handle), make_folder=True)
     return record

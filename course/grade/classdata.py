@@ -1,14 +1,15 @@
 """A course's grading data as pandas frames: what ``grade report`` works from.
 
 :func:`load_class` reads the gradebook (read-only), the answer keys' items and
-principles, the tags students ticked on critique items and the problems grading runs
-recorded.
+principles, the tags students ticked on critique items (against each student's own
+variant's key), which variant of each item with versions each student had, and the
+problems grading runs recorded.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -19,6 +20,7 @@ from ..exercises import TagCritique
 from ..exercises.answers import read_submission_answers
 from .assignments import Assignment
 from .folder import CourseFolder
+from .variants import for_submission
 
 __all__ = ["ClassData", "load_class"]
 
@@ -33,6 +35,7 @@ class ClassData:
     ``students``: student, first_name, last_name, lms_user_id (every gradebook student).
     ``penalties``: assignment, student, penalty (nbgrader's late-submission penalty).
     ``problems``: assignment, student, problem (from ``grade-runs/``).
+    ``variants``: assignment, student, item, variant (items with a version per student).
     """
 
     grades: pd.DataFrame
@@ -41,6 +44,8 @@ class ClassData:
     students: pd.DataFrame
     penalties: pd.DataFrame
     problems: pd.DataFrame
+    variants: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["assignment", "student", "item", "variant"]))
 
 
 def load_class(*, course: CourseFolder) -> ClassData:
@@ -55,12 +60,21 @@ def load_class(*, course: CourseFolder) -> ClassData:
                          columns=["assignment", "item", "kind", "points", "principles"])
     grades = grades.merge(items[["assignment", "item", "kind"]], how="left",
                           on=["assignment", "item"]).fillna({"kind": "unknown"})
-    choices = pd.DataFrame(
-        [row for a, s in zip(penalties["assignment"], penalties["student"], strict=True)
-         for row in _choice_rows(course, a, s, keys[a])],
-        columns=["assignment", "student", "item", "tag", "chosen", "in_key"])
+    choice_rows, variant_rows = [], []
+    for a, s in zip(penalties["assignment"], penalties["student"], strict=True):
+        folder = course.submitted(s, a)
+        if not folder.is_dir():  # nothing to read: not counted as missing every tag
+            continue
+        answers = read_submission_answers(folder, folder / f"{a}.ipynb")
+        key, answers = for_submission(keys[a], answers, student=s, keys_dir=course.keys_dir)
+        choice_rows += _choice_rows(a, s, key, answers)
+        variant_rows += [{"assignment": a, "student": s, "item": i, "variant": v}
+                         for i, v in key.chosen.items()]
+    choices = pd.DataFrame(choice_rows,
+                           columns=["assignment", "student", "item", "tag", "chosen", "in_key"])
+    variants = pd.DataFrame(variant_rows, columns=["assignment", "student", "item", "variant"])
     return ClassData(grades=grades, items=items, choices=choices, students=students,
-                     penalties=penalties, problems=_problems(course))
+                     penalties=penalties, problems=_problems(course), variants=variants)
 
 
 def _read_gradebook(db: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -110,12 +124,8 @@ def _item_rows(assignment: str, key: Assignment) -> list[dict]:
     return rows
 
 
-def _choice_rows(course: CourseFolder, assignment: str, student: str, key: Assignment
+def _choice_rows(assignment: str, student: str, key: Assignment, answers: dict[str, dict]
                  ) -> list[dict]:
-    folder = course.submitted(student, assignment)
-    if not folder.is_dir():  # nothing to read: not counted as missing every tag
-        return []
-    answers = read_submission_answers(folder, folder / f"{assignment}.ipynb")
     rows = []
     for item in key.items.values():
         if not isinstance(item, TagCritique):

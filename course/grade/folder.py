@@ -24,6 +24,7 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from ..errors import GradingError, UsageError
 from .assignments import Assignment, build_source_notebook, load_assignment, load_assignments
+from .variants import make_secret
 
 if TYPE_CHECKING:
     from nbgrader.coursedir import CourseDirectory
@@ -169,7 +170,8 @@ def init_course(*, folder: Path | str, assignments: Path | str, force: bool = Fa
     folder ``assignments`` (``<id>.yaml`` files, keys included).
 
     It holds ``nbgrader_config.py``, ``source/<assignment>/`` built from every assignment
-    file, and ``keys/`` with those files (the answer keys), apart from ``source/``.
+    file, and ``keys/`` with those files (the answer keys) and the course secret that
+    decides each student's variants, apart from ``source/``.
     ``folder`` may not lie inside the folder the assignments come from (student data never
     lives beside the keys' source).
     """
@@ -192,6 +194,7 @@ def init_course(*, folder: Path | str, assignments: Path | str, force: bool = Fa
     (folder / "exchange").mkdir(exist_ok=True)
     import nbformat
 
+    make_secret(keys)  # decides each student's variants; never leaves keys/
     for assignment in loaded.values():
         shutil.copy2(source_dir / f"{assignment.id}.yaml", keys / f"{assignment.id}.yaml")
         target = folder / "source" / assignment.id

@@ -13,8 +13,12 @@ Under ``Autograde.autograde_preprocessors``:
   away;
 - :class:`RequestHandGrading`, after ``SaveAutoGrades``, hands saved rewrites to a person.
 
-Under ``GenerateFeedback.preprocessors``, :class:`KeepGraderFeedbackOnly` keeps only what
-the grader wrote; :class:`FeedbackExporter` compiles the feedback templates once.
+Under ``GenerateAssignment.preprocessors``, :class:`ReleaseVariants` gives each variant
+item's released cell the table of who gets which variant (:mod:`course.grade.variants`).
+
+Under ``GenerateFeedback.preprocessors``, :class:`ShowOwnVariant` narrows each cell with
+a version per student to the student's own; :class:`KeepGraderFeedbackOnly` keeps only
+what the grader wrote; :class:`FeedbackExporter` compiles the feedback templates once.
 """
 
 from __future__ import annotations
@@ -29,16 +33,19 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from ..exercises.answers import read_submission_answers
-from .assignments import Assignment
+from .assignments import Assignment, graded_cell_source, spec_of_cell
 from .folder import CourseFolder, load_key
 from .scoring import FEEDBACK_MIME, rewrites_to_hand_grade, score_notebook
+from .variants import for_submission, read_secret, record_release, release_table
 
 __all__ = [
     "FeedbackExporter",
     "GradeSavedAnswers",
     "KeepGraderFeedbackOnly",
     "LoadAnswerKey",
+    "ReleaseVariants",
     "RequestHandGrading",
+    "ShowOwnVariant",
 ]
 
 
@@ -47,6 +54,10 @@ def _key(preprocessor: NbGraderPreprocessor, keys_dir: str, assignment: str) -> 
     if keys_dir:
         return load_key(Path(keys_dir) / f"{assignment}.yaml", assignment)
     return _folder(preprocessor).key(assignment)
+
+
+def _keys_dir(preprocessor: NbGraderPreprocessor, keys_dir: str) -> Path:
+    return Path(keys_dir) if keys_dir else _folder(preprocessor).keys_dir
 
 
 def _folder(preprocessor: NbGraderPreprocessor) -> CourseFolder:
@@ -81,6 +92,9 @@ class GradeSavedAnswers(NbGraderPreprocessor):
                                                                info["assignment"])
         submitted = _folder(self).submitted(info["student"], info["assignment"])
         answers = read_submission_answers(submitted, submitted / f"{info['notebook']}.ipynb")
+        # Each variant item is the student's own variant, derived from their id again.
+        assignment, answers = for_submission(assignment, answers, student=info["student"],
+                                             keys_dir=_keys_dir(self, self.keys_dir))
         resources["course_answer_key"] = assignment
         resources["course_answers"] = answers
         results = score_notebook(nb, assignment, answers)
@@ -157,3 +171,74 @@ class FeedbackExporter(HTMLExporter):
         environment = super()._create_environment()
         environment.bytecode_cache = self._compiled
         return environment
+
+
+class ReleaseVariants(NbGraderPreprocessor):
+    """In ``generate_assignment``, before the checksums: each variant item's cell gets the
+    table of which variant each student on the gradebook's roster sees (digests of their
+    ids; the course secret stays in the keys folder), and the release is recorded in the
+    ledger beside the keys. Students added to the roster later see the default variant
+    until the assignment is generated and released again."""
+
+    keys_dir = Unicode("", help="Folder holding the answer keys and the course secret.").tag(
+        config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        from nbgrader.api import Gradebook
+
+        info = resources["nbgrader"]
+        key = _key(self, self.keys_dir, info["assignment"])
+        if not key.variants:
+            return nb, resources
+        keys_dir = _keys_dir(self, self.keys_dir)
+        secret = read_secret(keys_dir)
+        if secret is None:
+            self.log.warning("No course secret in %s: every student sees the first variant "
+                             "of %s (make one with `python -m course grade init`)", keys_dir,
+                             ", ".join(key.variants))
+            return nb, resources
+        with Gradebook(info["db_url"]) as gb:
+            students = [s.id for s in gb.students]
+        if not students:
+            self.log.warning("The gradebook lists no students: everyone sees the first "
+                             "variant of each item until you add the roster (nbgrader db "
+                             "student import) and generate %s again", info["assignment"])
+        for cell in nb.cells:
+            item_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            spec = spec_of_cell(cell.source) if item_id in key.variants else None
+            if spec is not None:
+                spec["choose"] = release_table(key, item_id, secret=secret, students=students)
+                cell.source = graded_cell_source(spec)
+        record_release(keys_dir, info["assignment"], students)
+        self.log.info("Variants of %s chosen for %d students", info["assignment"],
+                      len(students))
+        return nb, resources
+
+
+class ShowOwnVariant(NbGraderPreprocessor):
+    """In feedback, a cell with a version per student shows the student's own version
+    only (the released cell listed every version and who gets which): the one they were
+    graded on, resolved as :class:`GradeSavedAnswers` resolves it."""
+
+    keys_dir = Unicode("", help="Folder holding the answer keys and the course secret.").tag(
+        config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        info = resources["nbgrader"]
+        key = _key(self, self.keys_dir, info["assignment"])
+        if not key.variants:
+            return nb, resources
+        submitted = _folder(self).submitted(info["student"], info["assignment"])
+        answers = read_submission_answers(submitted, submitted / f"{info['notebook']}.ipynb")
+        mine, _ = for_submission(key, answers, student=info["student"],
+                                 keys_dir=_keys_dir(self, self.keys_dir))
+        for cell in nb.cells:
+            item_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            spec = spec_of_cell(cell.source) if item_id in mine.chosen else None
+            own = [v for v in (spec or {}).get("variants", ())
+                   if v.get("id") == mine.chosen[item_id]]
+            if spec is not None and own:
+                spec = {k: v for k, v in spec.items() if k not in ("variants", "choose")}
+                cell.source = graded_cell_source({**spec, "post": own[0]["post"],
+                                                  "variant": own[0]["id"]})
+        return nb, resources

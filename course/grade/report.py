@@ -24,6 +24,7 @@ from .classdata import ClassData, load_class
 from .folder import CourseFolder
 from .statistics import (
     LOW_DISCRIMINATION,
+    UNFAIR_GAP,
     assignment_points,
     hand_grading_queue,
     item_statistics,
@@ -33,6 +34,7 @@ from .statistics import (
     student_mastery,
     student_totals,
     tag_mistakes,
+    variant_statistics,
 )
 
 __all__ = ["CANVAS_STUDENT_COLUMNS", "ReportFiles", "canvas_rows", "write_class_report"]
@@ -132,6 +134,9 @@ def _render(data: ClassData, totals: pd.DataFrame, points: pd.Series) -> str:
         items=items.sort_values("difficulty").to_dict("records"), low=LOW_DISCRIMINATION,
         mastery=mastery.to_dict("records"), student_mastery=per_student.to_dict("records"),
         tags=tags.head(15).to_dict("records"),
+        unfair_gap=UNFAIR_GAP,
+        variants=variant_statistics(grades=data.grades, variants=data.variants).to_dict(
+            "records"),
         queue=hand_grading_queue(grades=data.grades).to_dict("records"),
         problems=data.problems.to_dict("records"),
         plots={"scores": _score_histogram(totals, points), "items": _item_scatter(items),

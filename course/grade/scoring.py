@@ -47,12 +47,22 @@ def score_notebook(nb: NotebookNode, assignment: Assignment, answers: dict[str, 
             item = replace(item, post=replace(item.post, tags=dict.fromkeys(item.post.tags, "")))
         feedback = item.check(answer)
         results[item.id] = feedback
+        text = feedback.as_markdown()
+        if item.id in assignment.chosen:  # a version per student: show whose post this is
+            text = _own_variant(item) + "\n\n" + text
         cell.outputs = [
-            new_output("display_data", data={FEEDBACK_MIME: feedback.as_markdown()}),
+            new_output("display_data", data={FEEDBACK_MIME: text}),
             new_output("execute_result", data={"text/plain": f"{feedback.score:g}"},
                        execution_count=cell.get("execution_count")),
         ]
     return results
+
+
+def _own_variant(item) -> str:
+    """The post of the student's own variant, quoted, as their feedback begins."""
+    post = item.the_post
+    return ("**Your version of the post** (each student had one of several):\n\n> "
+            + post.text.replace("\n", "\n> "))
 
 
 def _rewrite_review(item: Rewrite, answer: Any) -> list:

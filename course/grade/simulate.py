@@ -4,7 +4,8 @@
 course folder's ``submitted/`` (notebook, ``answers/*.json``, ``timestamp.txt``), as
 ``nbgrader collect`` would leave them, and returns what each student should score. Typical
 students have an ability between 0.2 and 0.95 and answer each item right with that
-chance, otherwise plausibly wrong. :data:`BAD_SUBMISSIONS` adds students whose
+chance, otherwise plausibly wrong, each to their own variant of an item that has
+versions (:mod:`course.grade.variants`). :data:`BAD_SUBMISSIONS` adds students whose
 submission breaks in one way each, on top of fully right answers.
 """
 
@@ -23,6 +24,7 @@ from ..exercises import Rewrite
 from ..exercises.answers import save_answer
 from .assignments import Assignment
 from .folder import CourseFolder
+from .variants import for_student, read_secret
 
 __all__ = ["BAD_SUBMISSIONS", "SimulatedStudent", "simulate_class"]
 
@@ -57,6 +59,7 @@ class SimulatedStudent:
     expected_auto: float  # total automatic score a correct grader gives
     expected_items: dict  # grade id -> expected automatic score
     needs_hand_grading: tuple  # rewrite item ids a person must grade
+    variants: dict  # item id -> the variant the student was given (items with versions)
 
 
 def simulate_class(*, course_dir: Path | str, assignment_id: str, students: int = 30,
@@ -67,7 +70,8 @@ def simulate_class(*, course_dir: Path | str, assignment_id: str, students: int 
     if not released.is_file():
         raise GradingError(f"{released} is missing: run nbgrader generate_assignment "
                            f"{assignment_id} first")
-    assignment = course.key(assignment_id)
+    key = course.key(assignment_id)
+    secret = read_secret(course.keys_dir)
     bad = tuple(bad)
     unknown = [kind for kind in bad if kind not in BAD_SUBMISSIONS]
     if unknown:
@@ -76,10 +80,12 @@ def simulate_class(*, course_dir: Path | str, assignment_id: str, students: int 
     out = {}
     for n in range(1, students + 1):
         ability = rng.uniform(0.2, 0.95)
+        assignment = for_student(key, student=f"s{n:02d}", secret=secret)
         answers, code = _typical_answers(assignment, ability, rng)
         out[f"s{n:02d}"] = _write(course, released, assignment, f"s{n:02d}", "typical",
                                   answers, code, minute=n)
     for n, kind in enumerate(bad, start=students + 1):
+        assignment = for_student(key, student=f"bad-{kind}", secret=secret)
         answers = {i.id: i.right_answer() for i in assignment.items.values()}
         code = {t["id"]: True for t in assignment.code_tasks}
         out[f"bad-{kind}"] = _write(course, released, assignment, f"bad-{kind}", kind,
@@ -105,7 +111,7 @@ def _write(course: CourseFolder, released: Path, assignment: Assignment, student
     folder = course.submitted(student, assignment.id)
     folder.mkdir(parents=True, exist_ok=True)
     for item_id, answer in answers.items():
-        save_answer(folder, item_id, answer)
+        save_answer(folder, item_id, answer, variant=assignment.chosen.get(item_id))
     (folder / "timestamp.txt").write_text(
         f"2026-11-20 {10 + minute // 60:02d}:{minute % 60:02d}:00.000000 UTC")
     nb = nbformat.read(released, as_version=4)
@@ -156,4 +162,5 @@ def _expected(assignment: Assignment, student: str, profile: str, answers: dict,
         items[task["id"]] = float(task["points"]) if code[task["id"]] and code_runs else 0.0
     return SimulatedStudent(id=student, profile=profile, answers=answers, code_correct=code,
                             expected_auto=round(sum(items.values()), 6),
-                            expected_items=items, needs_hand_grading=tuple(hand))
+                            expected_items=items, needs_hand_grading=tuple(hand),
+                            variants=dict(assignment.chosen))

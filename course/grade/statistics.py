@@ -20,11 +20,19 @@ __all__ = [
     "student_mastery",
     "student_totals",
     "tag_mistakes",
+    "variant_statistics",
 ]
 
 #: Below this point-biserial correlation an item separates strong and weak students
 #: poorly (the usual rule of thumb in classical test theory).
 LOW_DISCRIMINATION = 0.2
+#: A variant whose difficulty differs from the mean of the item's other variants by this
+#: much or more is flagged as possibly unfair: a quarter of the item's points, between
+#: groups of at least :data:`MIN_VARIANT_STUDENTS`, is more than a class of 30 shows by
+#: chance for one item (its spread of fractions is about 0.3, so a group of 10's mean
+#: wanders by about 0.1).
+UNFAIR_GAP = 0.25
+MIN_VARIANT_STUDENTS = 5  #: fewer students on a variant than this: no flag, too few
 
 
 def assignment_points(*, grades: pd.DataFrame) -> pd.Series:
@@ -163,3 +171,30 @@ def hand_grading_queue(*, grades: pd.DataFrame) -> pd.DataFrame:
     queue = grades[grades["needs_manual_grade"].astype(bool)]
     return queue[["assignment", "student", "item", "points"]].sort_values(
         ["assignment", "student", "item"]).reset_index(drop=True)
+
+
+def variant_statistics(*, grades: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
+    """Per version of each item with a version per student: how many students had it,
+    its difficulty (mean fraction of the points) and ``gap``, its difficulty minus the
+    mean of the item's other versions; ``unfair`` when the gap is :data:`UNFAIR_GAP` or
+    more and both sides have :data:`MIN_VARIANT_STUDENTS` students."""
+    columns = ["assignment", "item", "variant", "students", "difficulty", "gap", "unfair"]
+    graded = grades[~grades["needs_manual_grade"].astype(bool)]
+    merged = graded.merge(variants, on=["assignment", "student", "item"])
+    if merged.empty:
+        return pd.DataFrame(columns=columns)
+    merged = merged.assign(fraction=merged["score"] / merged["points"].where(
+        merged["points"] > 0))
+    table = merged.groupby(["assignment", "item", "variant"]).agg(
+        students=("student", "size"), difficulty=("fraction", "mean")).reset_index()
+    rows = []
+    for (_, _), group in table.groupby(["assignment", "item"], sort=False):
+        for row in group.to_dict("records"):
+            others = group[group["variant"] != row["variant"]]
+            rest = ((others["difficulty"] * others["students"]).sum()
+                    / others["students"].sum()) if len(others) else float("nan")
+            gap = row["difficulty"] - rest
+            enough = row["students"] >= MIN_VARIANT_STUDENTS and (
+                others["students"].sum() >= MIN_VARIANT_STUDENTS)
+            rows.append({**row, "gap": gap, "unfair": bool(enough and abs(gap) >= UNFAIR_GAP)})
+    return pd.DataFrame(rows, columns=columns)

@@ -1,12 +1,15 @@
 """Graded items in a released assignment: the widget without its key.
 
 The assignment notebook calls ``graded_item({...})`` with the item's public part (id,
-kind, prompt, points, options or post): never its key. The widget saves the answer on
-every change to ``answers/<id>.json`` beside the notebook and mirrors it into the
-notebook as an output, so it survives a kernel restart, a reopened notebook, and a
-submission of the ``.ipynb`` alone. The course grader scores it later, inside nbgrader,
-against keys only the instructor holds. While nbgrader executes the notebook
-(``NBGRADER_EXECUTION`` is set) nothing is written.
+kind, prompt, points, options or post): never its key. An item with a version per student
+lists every version's post and a table of who gets which; the widget shows the student's
+own (:func:`course.exercises.variants.pick_variant`) and saves answers with its id.
+
+The widget saves the answer on every change to ``answers/<id>.json`` beside the notebook
+and mirrors it into the notebook as an output, so it survives a kernel restart, a
+reopened notebook, and a submission of the ``.ipynb`` alone. The course grader scores it
+later, inside nbgrader, against keys only the instructor holds. While nbgrader executes
+the notebook (``NBGRADER_EXECUTION`` is set) nothing is written.
 """
 
 from __future__ import annotations
@@ -34,8 +37,9 @@ class GradedExercise:
 
     graded = True
 
-    def __init__(self, item: Item, folder: Path | str = "."):
+    def __init__(self, item: Item, folder: Path | str = ".", *, variant: str | None = None):
         self.item = item
+        self.variant = variant  # the version of the item this student sees, if it has any
         self.folder = Path(folder)
         self.grading = bool(os.environ.get("NBGRADER_EXECUTION"))
         self._handle = None
@@ -45,12 +49,14 @@ class GradedExercise:
         record = load_answer(self.folder, self.item.id)
         if record is None:
             record = _mirrored(self.folder, self.item.id)
-        return None if record is None else record["answer"]
+        if record is None or record.get("variant") != self.variant:
+            return None  # nothing saved, or an answer to another version of the post
+        return record["answer"]
 
     def save(self, answer: Any) -> dict | None:
         if self.grading:
             return None
-        record = save_answer(self.folder, self.item.id, answer)
+        record = save_answer(self.folder, self.item.id, answer, variant=self.variant)
         self._mirror(record)
         return record
 
@@ -113,9 +119,11 @@ def graded_item(spec: dict):
     from IPython.display import display
 
     from ..exercises.catalog import item_from_public
+    from ..exercises.variants import current_student, pick_variant
     from .widgets import widget_for
 
-    exercise = GradedExercise(item_from_public(spec))
+    spec = pick_variant(spec, current_student())
+    exercise = GradedExercise(item_from_public(spec), variant=spec.get("variant"))
     widget = widget_for(exercise)
     saved = exercise.saved_answer()
     if saved is not None:
@@ -123,6 +131,6 @@ def graded_item(spec: dict):
     widget.observe(lambda change: exercise.save(change["new"]), "answer")
     display(widget)
     if not exercise.grading:
-        record = None if saved is None else save_answer(exercise.folder, exercise.item.id, saved)
+        record = None if saved is None else exercise.save(saved)
         exercise.show_mirror(record)
     return None

@@ -24,14 +24,36 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
+# Items with a version per student: generate_assignment gives each released cell the
+# table of who sees which variant (the roster is the gradebook's students: add them with
+# `nbgrader db student import roster.csv` first); the course secret in keys/ that decides
+# it is never released.
+c.ReleaseVariants.keys_dir = r"{{keys_dir}}"
+c.GenerateAssignment.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.InstantiateTests",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearSolutions",
+    "nbgrader.preprocessors.ClearOutput",
+    "course.grade.preprocessors.ReleaseVariants",  # before the checksums and SaveCells
+    "nbgrader.preprocessors.CheckCellMetadata",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.SaveCells",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ComputeChecksums",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 # A student who deletes a graded cell gets it back (and is graded on it).
 c.OverwriteCells.add_missing_cells = True
 
 # Feedback explains each item but never shows hidden tests, nor anything the student's
-# code printed while it was graded.
+# code printed while it was graded; a post with a version per student shows theirs only.
+c.ShowOwnVariant.keys_dir = r"{{keys_dir}}"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "course.grade.preprocessors.ShowOwnVariant",  # each student's own post only
     "course.grade.preprocessors.KeepGraderFeedbackOnly",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
