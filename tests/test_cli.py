@@ -82,7 +82,7 @@ def test_single_post_mode_prints_explanations():
     (b"   \n", "empty"),
     (b"id,body\n1,hello\n", "no 'text' column"),
     (b"text\n\xff\xfe caf\xe9\n", "not UTF-8"),
-    (b"id,platform,text\n1,x,ok\n2,tiktok,hello\n", "line 3: unknown platform 'tiktok'"),
+    (b"id,platform,text\n1,x,ok\n2,myspace,hello\n", "line 3: unknown platform 'myspace'"),
 ])
 def test_bad_input_one_line_error_and_no_output(tmp_path, content, message):
     src = tmp_path / "in.csv"
