@@ -356,6 +356,10 @@ def test_answers_the_done_mark_and_the_best_score_come_back_after_a_restart(page
     run_all(page, lab)
     widget, _ = exercise(panel, "relationships-q4")
     widget.scroll_into_view_if_needed()
+    spacing = widget.locator(".widget-html-content").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).lineHeight)"
+        " / parseFloat(getComputedStyle(e).fontSize)")
+    assert spacing < 1.6, "ordinary line spacing in widget text"
     assert widget.get_by_label(wrong, exact=True).is_checked(), "the last answer is back"
     status = widget.locator(".smm-status").inner_text()
     assert "Done" in status and "best 1/1" in status and "2 tries" in status
@@ -452,6 +456,13 @@ def test_the_capstone_works_with_a_learners_own_posts(page, lab, posts):
     shot(page, f"capstone-{len(posts)}-posts")
 
 
+def settle(page):
+    """Wait, as a person would between key presses, until the kernel has taken the change
+    (an answer goes to the kernel and comes back as the widget's state)."""
+    page.wait_for_timeout(250)
+    page.wait_for_function(KERNEL_READY)
+
+
 def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
     panel = open_notebook(page, lab, "notebooks/04_what_it_is_not.ipynb")
     run_all(page, lab)
@@ -463,18 +474,27 @@ def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
     radios = widget.locator("input[type=radio]")
     radios.first.focus()
     page.keyboard.press("Space")
+    settle(page)
     start = radios.evaluate_all("rs => rs.findIndex(r => r.checked)")
     page.keyboard.press("ArrowDown")
+    settle(page)
     moved = radios.evaluate_all("rs => rs.findIndex(r => r.checked)")
     assert moved == (start + 1) % radios.count(), "ArrowDown moves the choice"
     assert page.evaluate("document.activeElement.type") == "radio", "focus stays in the group"
     key = single.label(single.key_ids[0])
+    chosen = []
     for _ in range(radios.count()):
-        if radios.evaluate_all("rs => rs.find(r => r.checked).parentElement.innerText"
-                               ).strip() == key:
+        chosen.append(radios.evaluate_all(
+            "rs => rs.find(r => r.checked).parentElement.innerText").strip())
+        if chosen[-1] == key:
             break
         page.keyboard.press("ArrowDown")
+        settle(page)
+    assert chosen[-1] == key, (chosen, key)
     check.focus()
+    ring = check.evaluate(
+        "b => [getComputedStyle(b).outlineStyle, getComputedStyle(b).outlineWidth]")
+    assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 3, ring
     page.keyboard.press("Enter")
     widget.locator(".smm-feedback.smm-correct").wait_for(state="visible")
 
@@ -490,6 +510,7 @@ def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
             label = page.evaluate("document.activeElement.closest('label').innerText.trim()")
             if label in labels:
                 page.keyboard.press("Space")
+                settle(page)
             page.keyboard.press("Tab")
         check.focus()
         page.keyboard.press("Enter")

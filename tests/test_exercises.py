@@ -466,7 +466,7 @@ def test_code_widget_checks_the_variable_in_the_notebook(tmp_path, monkeypatch):
 def test_widgets_render_markdown_read_normally_and_fall_back_to_a_line(tmp_path):
     w = exercise("wants-q1", store=store(tmp_path)).widget()
     assert "<em>Social Media Marketing Principles</em>" in w.prompt.value
-    assert "line-height: 1.4" in w.prompt.value and ":focus-visible" in w.prompt.value
+    assert "line-height: 1.4" in w.prompt.value and "button:focus" in w.prompt.value
     bundle = w._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("Exercise wants-q1: run this cell")

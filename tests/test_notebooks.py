@@ -5,6 +5,7 @@ that cannot be guessed; together they teach and practise every principle."""
 
 import ast
 import collections
+import itertools
 import re
 import shutil
 
@@ -115,7 +116,7 @@ def test_lesson_takes_about_half_an_hour_and_says_so(lesson):
 @pytest.mark.parametrize("lesson", LESSONS[1:], ids=[lesson.id for lesson in LESSONS[1:]])
 def test_exercises_are_numbered_the_same_way_in_every_lesson(lesson):
     cs, numbers = cells(lesson), []
-    for before, cell in zip(cs, cs[1:]):
+    for before, cell in itertools.pairwise(cs):
         if cell.cell_type == "code" and re.search(r'exercise\("[\w-]+"\)\.widget\(\)',
                                                   cell.source):
             label = re.search(r"\*\*Exercise (\d+)\.\*\* \S", before.source.split("\n\n")[-1])
@@ -160,7 +161,8 @@ def test_no_exercise_post_is_a_worked_example_or_used_twice():
             c.source for c in cells(lesson) if c.cell_type == "code")))  # the feed audit
     posts = [i.post.id for i in load_items().values() if i.post is not None]
     assert not set(posts) & shown, f"exercise posts shown as worked examples: {set(posts) & shown}"
-    assert len(posts) == len(set(posts)), [p for p, n in collections.Counter(posts).items() if n > 1]
+    twice = [p for p, n in collections.Counter(posts).items() if n > 1]
+    assert not twice, f"exercise posts used twice: {twice}"
 
 
 @pytest.mark.parametrize("lesson_id", ["wants", "insights"])
@@ -223,3 +225,20 @@ def test_shuffled_options_are_the_learners_own_and_spread_the_key():
     first = collections.Counter(option_order(item, f"learner-{n}").index(item.key_ids[0])
                                 for n in range(400))
     assert len(first) == len(item.ids) and min(first.values()) > 400 / len(item.ids) / 2
+
+
+def test_course_errors_read_as_one_line_in_a_notebook(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from course.lessons import critique, exercise"),
+        nbformat.v4.new_code_cell('exercise("wants-q9")'),
+        nbformat.v4.new_code_cell('critique("Hello", "myspace")'),
+    ])
+    NotebookClient(nb, timeout=60, kernel_name="python3", allow_errors=True).execute()
+    (error,) = nb.cells[1].outputs
+    assert error.output_type == "error"
+    (line,) = error.traceback
+    assert line.startswith("UnknownIdError: no exercise 'wants-q9'; did you mean 'wants-q")
+    (card,) = nb.cells[2].outputs
+    html = card.data["text/html"]
+    assert "unknown platform &#x27;myspace&#x27;" in html and "Critiqued without" in html

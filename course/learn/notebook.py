@@ -283,7 +283,8 @@ def prepare_notebook() -> None:
     shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, table_html)
 
     def one_line(shell: Any, etype: type, value: BaseException, tb: Any,
-                 tb_offset: Any = None) -> list[str]:
-        return [f"{etype.__name__}: {value}"]
+                 tb_offset: Any = None) -> None:
+        # The hook IPython's kernels override to send an error: here with one line only.
+        shell._showtraceback(etype, value, [f"{etype.__name__}: {value}"])
 
     shell.set_custom_exc((CourseError,), one_line)

@@ -49,9 +49,9 @@ STYLE = """<style>
   line-height: 1.4; white-space: normal; height: auto; padding: 3px 0; }
 .smm-exercise .widget-checkbox, .smm-exercise .widget-radio-box { height: auto; }
 .smm-exercise .widget-radio-box input { margin-top: 3px; }
-.smm-exercise button:focus-visible, .smm-exercise input:focus-visible,
+.smm-exercise button:focus, .smm-exercise input:focus-visible,
 .smm-exercise textarea:focus-visible {
-  outline: 3px solid #1d4ed8; outline-offset: 2px; }
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
 .smm-exercise .smm-status { font-size: 13px; color: #1f3a24; }
 </style>"""
 
