@@ -280,7 +280,7 @@ def test_code_path_shows_options_and_takes_letters_texts_and_labels(tmp_path):
 def test_hints_and_solutions_are_markdown_not_quoted_strings(tmp_path):
     q = exercise("wants-q1", store=store(tmp_path))
     hint = q.hint()
-    assert repr(hint) == f"💡 {q.item.hints[0]}" and "\\'" not in repr(hint)
+    assert repr(hint) == f"**Hint.** {q.item.hints[0]}" and "\\'" not in repr(hint)
     assert hint._repr_markdown_() == repr(hint)
     assert q.hint() != hint  # the next hint
     solution = q.solution()

@@ -107,7 +107,7 @@ class Exercise:
             return Markdown("No hint for this one: reread the lesson section above.")
         hint = self.item.hints[min(self._hints_shown, len(self.item.hints) - 1)]
         self._hints_shown += 1
-        return Markdown(f"💡 {hint}")
+        return Markdown(f"**Hint.** {hint}")
 
     def solution(self) -> Markdown:
         """The answer and why."""
