@@ -466,6 +466,14 @@ def settle(page):
     page.wait_for_function(KERNEL_READY)
 
 
+def right(widget):
+    """Wait for the widget to say Right; fail with what it says instead."""
+    try:
+        widget.locator(".smm-feedback.smm-correct").wait_for(state="visible", timeout=30_000)
+    except playwright_api.TimeoutError:
+        pytest.fail("no 'Right' feedback; the widget shows:\n" + widget.inner_text())
+
+
 def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
     panel = open_notebook(page, lab, "notebooks/04_what_it_is_not.ipynb")
     run_all(page, lab)
@@ -499,7 +507,7 @@ def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
         "b => [getComputedStyle(b).outlineStyle, getComputedStyle(b).outlineWidth]")
     assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 3, ring
     page.keyboard.press("Enter")
-    widget.locator(".smm-feedback.smm-correct").wait_for(state="visible")
+    right(widget)
 
     # Multiple choice and critique: Tab between boxes, Space ticks, Enter on Check.
     for item_id in ("not-q3", "not-c1"):
@@ -517,7 +525,7 @@ def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
             page.keyboard.press("Tab")
         check.focus()
         page.keyboard.press("Enter")
-        widget.locator(".smm-feedback.smm-correct").wait_for(state="visible")
+        right(widget)
 
     # Rewrite: type in the box, Tab to Check, Enter.
     widget, check = exercise(panel, "not-r1")
@@ -533,13 +541,18 @@ def test_every_exercise_kind_can_be_answered_from_the_keyboard(page, lab):
     task = items["not-p1"]
     widget, check = exercise(panel, "not-p1")
     set_cell(page, panel, "# your code here", task.solution_code.strip())
-    panel.locator(".jp-CodeCell", has=page.locator(".cm-content", has_text=task.variable)
-                  ).last.locator(".cm-content").click()
+    cell = panel.locator(".jp-CodeCell", has=page.locator(".cm-content",
+                                                          has_text=task.variable)).last
+    before = cell.locator(".jp-InputPrompt").inner_text()
+    cell.locator(".cm-content").click()
     page.keyboard.press("Shift+Enter")
-    page.wait_for_function(KERNEL_READY)
+    page.wait_for_function(
+        r"""([cell, before]) => { const p = cell.querySelector('.jp-InputPrompt').textContent;
+                                 return p !== before && /\[\d+\]/.test(p); }""",
+        arg=[cell.element_handle(), before])
     check.focus()
     page.keyboard.press("Enter")
-    widget.locator(".smm-feedback.smm-correct").wait_for(state="visible")
+    right(widget)
     no_errors_on_screen(panel)
     shot(page, "keyboard-answers")
 
