@@ -471,3 +471,53 @@ def test_widgets_render_markdown_read_normally_and_fall_back_to_a_line(tmp_path)
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"].startswith("Exercise wants-q1: run this cell")
     assert "run this cell" in bundle["text/html"]
+
+
+# --- cards ---------------------------------------------------------------------------------
+
+def test_evidence_reads_one_line_per_tag_in_whole_words():
+    """Over the whole post bank, whatever tags the critic gives: one line per tag it gives,
+    its kind in words, and every quote cut at word boundaries (no "1. T", no "@lou")."""
+    from course.content.knowledge import load_posts
+    from course.critique import analyze
+    from course.learn.cards import critique_card
+
+    kb = load_knowledge()
+    for post in load_posts():
+        result = analyze(post.text, post.platform)
+        card = critique_card(result).html
+        lines = re.findall(r"<li><b>([^<]+)</b> \((problem|strength)\): (.*?)</li>", card)
+        named = [name for name, _kind, _rest in lines]
+        given = [kb.tags[t].name for t in kb.tag_ids if t in result.tags
+                 and result.evidence_for(t)]
+        assert named == given, (post.id, named, given)
+        for name, kind, rest in lines:
+            assert kind == kb.tags[next(t for t in kb.tag_ids if kb.tags[t].name == name)].kind
+            for quote in re.findall(r"“(.*?)”", rest):
+                words = html_unescape(quote).removesuffix("…")
+                flat = " ".join(post.text.split())
+                at = flat.find(words)
+                assert at >= 0, (post.id, quote)
+                before = flat[at - 1] if at > 0 else " "
+                after = flat[at + len(words)] if at + len(words) < len(flat) else " "
+                assert not before.isalnum() and before not in "@#", (post.id, quote)
+                assert quote.endswith("…") or not after.isalnum(), (post.id, quote)
+
+
+def html_unescape(text):
+    import html
+
+    return html.unescape(text)
+
+
+def test_cards_use_no_headings_and_name_problems_in_words():
+    from course.critique import analyze
+    from course.learn.cards import critique_card, principle_card
+
+    card = critique_card(analyze("Flash sale!!! 40% off today only, use code SAVE40", "x"))
+    assert "<h" not in card.html.replace("<html", "")
+    assert "⚠ problem: Hard sell" in card.html and "underline wavy" in card.html
+    principle = principle_card("want-interact").html
+    assert not re.search(r"<h\d", principle) and "✓ Do" in principle
+    assert load_knowledge().principles["want-interact"].summary not in principle, \
+        "the lesson explains the principle; its card adds examples"

@@ -104,7 +104,7 @@ def _word_span(text: str, start: int, end: int) -> str:
     while end < len(text) and inner(end) and (end == 0 or inner(end - 1) or
                                               text[end - 1] in ". "):
         end += 1
-    words = " ".join(text[start:end].split()).split(" ")
+    words = " ".join(text[start:end].split()).lstrip(":;,.!?-–— ").rstrip(",;:-–— ").split(" ")
     quote = " ".join(words[:WORDS_PER_QUOTE])
     return quote + ("…" if len(words) > WORDS_PER_QUOTE else "")
 
