@@ -373,14 +373,19 @@ def test_choice_widget_checks_hints_and_offers_the_answer_after_tries(tmp_path):
     w = widget(SINGLE, tmp_path)
     assert w.answer_button.layout.display == "none"
     w.check_button.click()
+    w.check_button.click()
     assert "Not answered yet" in w.feedback.value
+    assert w.answer_button.layout.display == "none", "checks with no answer are no tries"
     w.radio.value = "apples"
     w.check_button.click()
     assert "✗ Wrong" in w.feedback.value and "Apples grow on trees" in w.feedback.value
     assert "Think yellow" not in w.feedback.value
     w.hint_button.click()
     assert "Think yellow." in w.hint.value
-    assert SHOW_ANSWER_AFTER == 3 - 1 and w.answer_button.layout.display is None
+    assert w.answer_button.layout.display == "none", "not after one try"
+    w.radio.value = "cherries"
+    w.check_button.click()
+    assert SHOW_ANSWER_AFTER == 2 and w.answer_button.layout.display is None
     w.answer_button.click()
     assert "<strong>Bananas</strong>" in w.solution.value
     w.radio.value = "bananas"

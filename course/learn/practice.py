@@ -19,7 +19,16 @@ from dataclasses import replace
 from typing import Any
 
 from ..content.knowledge import load_knowledge
-from ..exercises import LETTERS, MISSING, Feedback, Item, find_item, format_points, option_order
+from ..exercises import (
+    LETTERS,
+    MISSING,
+    NOT_ATTEMPTED,
+    Feedback,
+    Item,
+    find_item,
+    format_points,
+    option_order,
+)
 from .progress import ProgressStore
 
 __all__ = ["SHOW_ANSWER_AFTER", "Exercise", "Markdown", "exercise"]
@@ -97,7 +106,9 @@ class Exercise:
             answer = _notebook_variable(getattr(self.item, "variable", ""))
         answer = self.item.normalize(answer, self.order)
         feedback = self.item.check(answer)
-        if not os.environ.get("NBGRADER_EXECUTION"):
+        # A check with no answer is no try: it is not recorded, and brings the answer no
+        # closer.
+        if feedback.status != NOT_ATTEMPTED and not os.environ.get("NBGRADER_EXECUTION"):
             self.store.record(self.item, feedback, answer)
         return replace(feedback, missed=())  # the answer is for q.solution() to give
 
