@@ -18,8 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
+# JupyterLab as a learner needs it: the settings in jupyter/ (no instructor extensions, no
+# news prompt, arrow keys that move a radio choice, notebooks saved without stale widgets).
+LEARNER_CONFIG := $(CURDIR)/jupyter
+
 lab: install
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) \
+	PATH="$(abspath $(BIN)):$$PATH" \
+	JUPYTER_CONFIG_PATH="$(LEARNER_CONFIG)$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	    $(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) \
 	    --ServerApp.root_dir="$(CURDIR)" notebooks/00_start.ipynb
 
 test: install

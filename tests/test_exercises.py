@@ -1,16 +1,25 @@
-"""Each checker with correct, partly correct, empty and wrong answers; the code API;
-progress that survives a restart; and the widgets driven through their Python model."""
+"""Each checker with right, partly right, empty and wrong answers and the words a learner
+reads; the code path (options shown, letters, texts and labels accepted); progress that
+keeps the last answer and the best score across a restart; and the widgets driven
+through their Python model."""
 
 import json
+import re
 
+import pandas as pd
 import pytest
 
 from course.content.knowledge import Post, load_knowledge
+from course.content.markup import markdown_html, sentence
+from course.errors import UnknownIdError
 from course.exercises import (
     CORRECT,
+    MISSING,
     NOT_ATTEMPTED,
     PARTLY,
     WRONG,
+    CodeTask,
+    Feedback,
     MultipleChoice,
     Numeric,
     Rewrite,
@@ -20,7 +29,7 @@ from course.exercises import (
     load_items,
     partial_credit,
 )
-from course.learn.practice import Exercise
+from course.learn.practice import SHOW_ANSWER_AFTER, Exercise, exercise
 from course.learn.progress import ProgressStore
 
 TAGS = load_knowledge().tag_ids
@@ -29,23 +38,44 @@ SALE = Post("p-test", "x", "Flash sale!!! 40% off today only, use code SAVE40",
              "spam": "Three exclamation marks."}, "test shop")
 QUIET = Post("p-quiet", "facebook", "Our office is closed Monday for the holiday.", {})
 
-SINGLE = SingleChoice("t-single", "Pick one", options=("A", "B", "C"), key="B",
-              hints=("Not A.",), explanation="B, because.", principles=("want-interact",))
+SINGLE = SingleChoice("t-single", "Pick one", options=("Apples", "Bananas", "Cherries"),
+                      key="Bananas", notes=(("apples", "Apples grow on trees in the cold."),),
+                      hints=("Think yellow.",), explanation="Bananas, because.",
+                      principles=("want-interact",))
 MULTI = MultipleChoice("t-multi", "Pick all", options=("A", "B", "C", "D"), key=("A", "C"),
-             explanation="A and C.", principles=("want-interact",), points=2)
-CRIT = TagCritique("t-crit", "Tag it", options=TAGS, key=tuple(SALE.tags), post=SALE,
-            principles=("not-advertising",), points=3)
-NONE = TagCritique("t-none", "Tag it", options=TAGS, key=(), post=QUIET,
-            principles=("not-advertising",))
+                       notes=(("b", "B is a trap."),), explanation="A and C.",
+                       principles=("want-interact",), points=2)
+CRIT = TagCritique("t-crit", "Tag it", options=TAGS, option_ids=TAGS, key=tuple(SALE.tags),
+                   post=SALE, notes=(("caring", "Nobody is helped or thanked here."),),
+                   principles=("not-advertising",), points=3)
+ONE_TAG = TagCritique("t-one", "Tag it", options=TAGS, option_ids=TAGS, key=("spam",),
+                      post=Post("p-one", "x", "WIN WIN WIN!!!", {"spam": "Shouting."}),
+                      principles=("mistake-spamming",), points=2)
+NONE = TagCritique("t-none", "Tag it", options=TAGS, option_ids=TAGS, key=(), post=QUIET,
+                   principles=("not-advertising",))
 # A rewrite must keep its original's subject: here, the flowers on sale.
 FLOWER_SALE = Post("p-flowers", "x", "Flash sale on flowers!!! 40% off today only, use code "
                    "SAVE40", {"hard-sell": "40% off and a code.", "pressure": "Today only.",
                               "spam": "Three exclamation marks."}, "florist")
 REWRITE = Rewrite("t-rw", "Rewrite it", post=FLOWER_SALE, principles=("not-advertising",),
-               points=2)
+                  points=2)
 NUMBER = Numeric("t-num", "10 x 10?", key=100, tolerance=0, hints=("Multiply.",),
-              principles=("c-community",))
+                 principles=("c-community",))
+CODE = CodeTask("t-code", "Median per group", variable="medians", points=2,
+                setup="import pandas as pd\ndf = pd.DataFrame({'g': list('aabb'), "
+                      "'v': [1, 3, 10, 20]})",
+                solution_code="medians = df.groupby('g')['v'].median()",
+                hints=("Group by g.",), explanation="Groups first, then medians.",
+                principles=("c-community",))
 
+DOUBLED = re.compile(r"(?<!\.)\.\.(?!\.)|[!?,;:]\.|\.\s+\.|\.\s*\?")
+
+
+def store(tmp_path):
+    return ProgressStore(tmp_path / "p.json")
+
+
+# --- scoring -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("chosen", "key", "credit"), [
     (["A", "C"], ["A", "C"], 1.0), (["A"], ["A", "C"], 0.5), (["A", "B"], ["A", "C"], 0.0),
@@ -55,88 +85,269 @@ def test_partial_credit_formula(chosen, key, credit):
     assert partial_credit(chosen, key) == credit
 
 
-def test_single_choice():
-    assert check(SINGLE, "B").status == CORRECT and check(SINGLE, "B").score == 1
-    wrong = check(SINGLE, "A")
-    assert (wrong.status, wrong.score) == (WRONG, 0) and "Not A." in wrong.message
+def test_single_choice_says_why_the_chosen_option_is_wrong_not_the_hint():
+    right = check(SINGLE, "Bananas")
+    assert (right.status, right.score, right.label) == (CORRECT, 1, "Right")
+    assert right.message == "Bananas, because."
+    wrong = check(SINGLE, "Apples")
+    assert (wrong.status, wrong.score, wrong.label) == (WRONG, 0, "Wrong")
+    assert "Apples grow on trees in the cold." in wrong.message
+    assert "Think yellow" not in wrong.message, "the hint is the Hint button's, not feedback"
+    assert "Bananas" not in wrong.as_text(reveal=False), "no key on a wrong try"
+    assert "Bananas" in wrong.as_text(reveal=True)
+    other = check(SINGLE, "Cherries")
+    assert other.status == WRONG and other.message != wrong.message
     assert check(SINGLE, None).status == NOT_ATTEMPTED
-    assert check(SINGLE, "Z").status == WRONG
+    assert check(SINGLE, "  ").status == NOT_ATTEMPTED
+    assert check(SINGLE, "Zebra").status == WRONG
 
 
-def test_multiple_choice():
+@pytest.mark.parametrize("answer", ["Bananas", "bananas", " BANANAS ", "B", "b", "b.",
+                                    "bananas"])
+def test_single_choice_by_text_letter_or_id_in_any_case(answer):
+    assert check(SINGLE, answer).status == CORRECT
+
+
+def test_multiple_choice_counts_in_words_and_keeps_the_missed_apart():
     assert check(MULTI, ["C", "A"]).score == 2
+    assert check(MULTI, "a, c").score == 2
     part = check(MULTI, ["A"])
-    assert (part.status, part.score) == (PARTLY, 1.0)
-    assert "credit = max(0, (right - wrong) / 2)" in part.message
-    assert check(MULTI, ["A", "B"]).status == WRONG
+    assert (part.status, part.score, part.label) == (PARTLY, 1.0, "Partly right")
+    assert part.message == "You found 1 of the 2 options that apply. Look for the one you " \
+                           "have not ticked yet."
+    assert "max(" not in part.as_text() and "credit" not in part.as_text()
+    assert all("“C”" not in d for d in part.details), "the missed option is not named"
+    assert any("“C”" in m for m in part.missed)
+    wrong = check(MULTI, ["B", "D"])
+    assert wrong.status == WRONG
+    assert "“B” does not apply. B is a trap." in wrong.details
     assert check(MULTI, None).status == NOT_ATTEMPTED
+    assert check(MULTI, ["A", "Q"]).status == WRONG
 
 
-def test_critique_feedback_names_missed_and_wrong_tags_with_principles():
+def test_critique_feedback_names_wrong_ticks_with_kind_and_keeps_misses_for_reveal():
     full = check(CRIT, ["hard-sell", "pressure", "spam"])
     assert (full.status, full.score) == (CORRECT, 3)
-    part = check(CRIT, ["hard-sell", "spam", "caring"])
+    part = check(CRIT, ["Hard sell", "spam", "caring"])
     assert part.status == PARTLY and part.score == pytest.approx(1.0)
+    assert part.points_text == "1/3"
     text = "\n".join(part.details)
-    assert "Missed Pressure: Today only." in text
-    assert "People want freedom" in text and "Social Media Marketing Principles" in text
-    assert "Not Caring:" in text
+    assert "Right so far: Hard sell (a problem); Spam (a problem)." in text
+    assert "Caring (a strength) does not apply. Nobody is helped or thanked here." in text
+    assert "Not Caring" not in text and "Pressure" not in text
+    missed = "\n".join(part.missed)
+    assert "Missed Pressure (a problem): Today only. See People want freedom" in missed
+    assert "*Social Media Marketing Principles*" in missed
     assert check(CRIT, []).status == WRONG
     assert check(CRIT, None).status == NOT_ATTEMPTED
+
+
+def test_critique_with_every_right_tag_and_one_extra_is_partly_right_not_wrong():
+    extra = check(ONE_TAG, ["spam", "caring"])
+    assert extra.status == PARTLY and extra.score == 0
+    assert extra.message.startswith("You found the one tag that applies, but one of your "
+                                    "ticks does not apply.")
+    assert "cancels a right one" in extra.message
+    generic = "\n".join(extra.details)
+    assert "Caring (a strength) does not apply. This post does not carry it. What counts as " \
+           "Caring: empathy" in generic
 
 
 def test_critique_of_a_post_with_no_tags():
     assert check(NONE, []).status == CORRECT
     assert check(NONE, ["caring"]).score == 0
+    assert "no tags at all" in check(NONE, ["caring"]).message
 
 
-def test_rewrite_is_scored_by_the_critic():
+def test_rewrite_is_scored_by_the_critic_and_says_new_problems_apart():
     good = check(REWRITE, "Which flowers last longest in your vase? Tell us below.")
     assert (good.status, good.score) == (CORRECT, 2)
-    assert "Fixed: Hard sell." in good.details
+    assert "Fixed: Hard sell (a problem)." in good.details
     half = check(REWRITE, "Our flowers are in the shop this week.")
     assert (half.status, half.score) == (PARTLY, 1.0)
     still = check(REWRITE, "Sale today only!!! Which do you like?")
     assert still.status in (PARTLY, WRONG) and any("Still there" in d for d in still.details)
+    fresh = Rewrite("t-rw2", "Rewrite", post=Post("p-calm", "x", "Our shop opens at 9.", {}))
+    added = check(fresh, "BUY NOW!!! Our shop opens at 9!!!")
+    assert any(d.startswith("New problem: Spam") for d in added.details)
+    assert not any(d.startswith("Still there: Spam") for d in added.details)
     assert check(REWRITE, FLOWER_SALE.text).status == NOT_ATTEMPTED
     assert check(REWRITE, "  ").status == NOT_ATTEMPTED
 
 
-def test_numeric():
+def test_numeric_says_too_high_or_low_without_the_hint():
     assert check(NUMBER, 100).status == CORRECT
     assert check(NUMBER, " 100.0 ").status == CORRECT
-    assert check(NUMBER, "101").status == WRONG
+    high = check(NUMBER, "101")
+    assert high.status == WRONG and "too high" in high.message and "Multiply" not in high.message
+    assert "too low" in check(NUMBER, 99).message
     assert check(NUMBER, "a hundred").status == WRONG
     assert check(NUMBER, "").status == NOT_ATTEMPTED
 
 
-def test_code_api_check_hint_solution_and_progress(tmp_path):
-    store = ProgressStore(tmp_path / "p.json")
-    q = Exercise(CRIT, store)
-    assert q.check(["hard-sell"]).status == PARTLY
-    assert "Hard sell" in q.solution() and "Today only." in q.solution()
-    assert q.hint()
-    saved = json.loads((tmp_path / "p.json").read_text())
-    assert saved["t-crit"]["status"] == PARTLY and saved["t-crit"]["score"] == 1.0
-    # A new store on the same file (a restarted kernel) sees the same answers.
-    again = ProgressStore(tmp_path / "p.json")
-    assert again.weak_principles() == [("not-advertising", 1)]
-    Exercise(CRIT, again).check(["hard-sell", "pressure", "spam"])
+def test_code_task_compares_the_learners_own_value():
+    assert check(CODE, MISSING).status == NOT_ATTEMPTED
+    assert "`medians` is still `Ellipsis`" in check(CODE, ...).message
+    df = pd.DataFrame({"g": list("aabb"), "v": [1, 3, 10, 20]})
+    right = check(CODE, df.groupby("g")["v"].median())
+    assert (right.status, right.score) == (CORRECT, 2)
+    assert check(CODE, df.groupby("g")[["v"]].median()).status == CORRECT  # one column
+    shape = check(CODE, 2.0)
+    assert shape.status == WRONG and "a number; this task asks for a Series" in shape.message
+    rows = check(CODE, df.groupby("v")["v"].median())
+    assert "should have one row for each of: a, b" in rows.message
+    means = check(CODE, df.groupby("g")["v"].mean() + 1)
+    assert means.status == WRONG and "value for a, b is not what the data gives" in means.message
+    assert "15" not in means.message, "the expected numbers are not given away"
+
+
+def test_every_course_item_reads_right_partly_wrong_and_empty_cleanly():
+    """Feedback of every kind for every item in the course: statuses as words, rounded
+    points, no formula, no doubled punctuation, hints never repeated as feedback."""
+    for item in load_items().values():
+        answers = {"right": item.right_answer(), "empty": None}
+        if item.kind == "single":
+            answers["wrong"] = next(o for o in item.ids if o not in item.key_ids)
+        elif item.kind == "multiple":
+            answers["wrong"] = [o for o in item.ids if o not in item.key_ids][:1]
+            answers["partly"] = list(item.key_ids)[:1]
+        elif item.kind == "critique":
+            answers["wrong"] = [t for t in TAGS if t not in item.key][:2]
+            if len(item.key) > 1:
+                answers["partly"] = list(item.key)[:1] + answers["wrong"][:0]
+        elif item.kind == "numeric":
+            answers["wrong"] = item.key + 10 * (item.tolerance + 1)
+        elif item.kind == "code":
+            answers["empty"] = MISSING
+            answers["wrong"] = 0.5
+        elif item.kind == "rewrite":
+            answers["right"] = "What is one small goal you have this month? Tell us below."
+        seen = {}
+        for name, answer in answers.items():
+            feedback = check(item, answer)
+            seen[name] = feedback.status
+            for text in (feedback.as_text(), feedback.as_markdown()):
+                assert not DOUBLED.search(text), (item.id, name, text)
+                assert "max(0" not in text and "credit =" not in text, (item.id, text)
+                assert not re.search(r"\d\.\d{2,}/", text), (item.id, "rounded points", text)
+            if name in ("wrong", "partly"):
+                for hint in item.hints:
+                    assert hint not in feedback.message, (item.id, "hint repeated", hint)
+            assert feedback.label in ("Right", "Partly right", "Wrong", "Not answered yet")
+        if item.kind != "rewrite":
+            assert seen["right"] == CORRECT, item.id
+        assert seen["empty"] == NOT_ATTEMPTED, item.id
+        assert seen.get("wrong", WRONG) in (WRONG, PARTLY), item.id
+        if "partly" in seen:
+            assert seen["partly"] == PARTLY, item.id
+
+
+def test_points_read_rounded():
+    feedback = Feedback("x", PARTLY, 2 / 3, 2, "Some.")
+    assert feedback.as_text().startswith("Partly right (0.7/2). Some.")
+    assert "(0.7/2)" in feedback.as_html() and "◐" in feedback.as_html()
+
+
+def test_markdown_is_rendered_and_escaped_and_sentences_end_once():
+    html = markdown_html("See *Principles*, `df.head()` and **this** <b>x</b> "
+                         "[next](02_relationships.ipynb) [bad](javascript:alert(1))")
+    assert "<em>Principles</em>" in html and "<code>df.head()</code>" in html
+    assert "<strong>this</strong>" in html and "&lt;b&gt;" in html
+    assert '<a href="02_relationships.ipynb">next</a>' in html and "javascript" not in \
+        html.split("[bad]")[0]
+    block = markdown_html("Code:\n\n```python\nx = 1 < 2\n```\n\n- a\n- b", block=True)
+    assert "<pre><code>x = 1 &lt; 2</code></pre>" in block and "<li>b</li>" in block
+    assert sentence("Done..") == "Done." and sentence("Why?") == "Why?"
+    assert sentence("Thanks") == "Thanks."
+
+
+# --- the code path ------------------------------------------------------------------------
+
+def test_code_path_shows_options_and_takes_letters_texts_and_labels(tmp_path):
+    q = exercise("wants-q1", store=store(tmp_path))
+    shown = q._repr_markdown_()
+    for letter, oid in zip("ABCD", q.order, strict=True):
+        assert f"- **{letter}.** {q.item.label(oid)}" in shown
+    key = q.item.key_ids[0]
+    letter = "ABCD"[q.order.index(key)]
+    assert q.check(letter.lower()).status == CORRECT
+    assert q.check(q.item.label(key).upper()).status == CORRECT
+    wrong_letter = "ABCD"[(q.order.index(key) + 1) % 4]
+    assert q.check(wrong_letter).status == WRONG
+
+    c = exercise("wants-c2", store=store(tmp_path))
+    assert "Problems: Hard sell, About us" in c._repr_markdown_()
+    assert c.check(["hard sell", "PRESSURE"]).status == CORRECT
+    assert c.check("Hard sell, Pressure").status == CORRECT
+
+
+def test_hints_and_solutions_are_markdown_not_quoted_strings(tmp_path):
+    q = exercise("wants-q1", store=store(tmp_path))
+    hint = q.hint()
+    assert repr(hint) == f"**Hint.** {q.item.hints[0]}" and "\\'" not in repr(hint)
+    assert hint._repr_markdown_() == repr(hint)
+    assert q.hint() != hint  # the next hint
+    solution = q.solution()
+    assert repr(solution).startswith(f"**{q.item.label(q.item.key_ids[0])}**")
+    code = exercise("wants-p1", store=store(tmp_path)).solution()
+    assert repr(code).startswith("```python\nphoto_share = ")
+
+
+def test_a_wrong_check_in_code_never_names_the_missed_options(tmp_path):
+    q = exercise("wants-c2", store=store(tmp_path))
+    feedback = q.check(["hard-sell"])
+    assert feedback.status == PARTLY and feedback.missed == ()
+    assert "Pressure" not in feedback.as_markdown()
+
+
+def test_an_unknown_id_names_the_nearest():
+    with pytest.raises(UnknownIdError, match=r"no exercise 'wants-q9'; did you mean 'wants-q"):
+        exercise("wants-q9")
+
+
+# --- progress -------------------------------------------------------------------------------
+
+def test_progress_keeps_the_last_answer_and_the_best_score_across_a_restart(tmp_path):
+    q = Exercise(CRIT, store(tmp_path))
+    assert q.check(["hard-sell", "pressure", "spam"]).status == CORRECT
+    assert q.check(["caring"]).status == WRONG  # a wrong check after a right one
+    again = ProgressStore(tmp_path / "p.json")  # a restarted kernel
+    record = again.get("t-crit")
+    assert (record["status"], record["score"]) == (CORRECT, 3)
+    assert (record["last_status"], record["answer"], record["tries"]) == (WRONG, ["caring"], 2)
     assert again.weak_principles() == []
+    assert Exercise(CRIT, again).last_answer() == ["caring"]
+
+
+def test_the_learner_id_is_made_once_and_kept(tmp_path):
+    first = store(tmp_path).learner()
+    assert first and store(tmp_path).learner() == first
+    Exercise(SINGLE, store(tmp_path)).check("Bananas")
+    assert json.loads((tmp_path / "p.json").read_text())["learner"] == first
+
+
+def test_progress_of_the_first_format_is_read_and_upgraded(tmp_path):
+    (tmp_path / "p.json").write_text(json.dumps({"t-single": {
+        "status": CORRECT, "score": 1.0, "points": 1.0, "lesson": "wants",
+        "principles": ["want-interact"], "at": "2026-01-01T00:00:00"}}))
+    old = store(tmp_path)
+    assert old.get("t-single")["status"] == CORRECT
+    Exercise(SINGLE, old).check("Apples")
+    record = store(tmp_path).get("t-single")
+    assert (record["status"], record["last_status"], record["tries"]) == (CORRECT, WRONG, 2)
 
 
 def test_progress_survives_a_damaged_file(tmp_path):
     path = tmp_path / "p.json"
     path.write_text("{not json")
-    store = ProgressStore(path)
-    Exercise(SINGLE, store).check("B")
-    assert json.loads(path.read_text())["t-single"]["status"] == CORRECT
+    Exercise(SINGLE, ProgressStore(path)).check("Bananas")
+    assert json.loads(path.read_text())["items"]["t-single"]["status"] == CORRECT
     assert list(tmp_path.glob("p.damaged-*.json")), "the damaged file is kept aside"
 
 
 def test_grading_runs_do_not_write_progress(tmp_path, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    Exercise(SINGLE, ProgressStore(tmp_path / "p.json")).check("B")
+    Exercise(SINGLE, store(tmp_path)).check("Bananas")
     assert not (tmp_path / "p.json").exists()
 
 
@@ -144,42 +355,72 @@ def test_every_item_in_the_course_scores_full_on_its_key_and_less_otherwise():
     for item in load_items().values():
         if item.kind == "rewrite":
             continue
-        key = list(item.key) if item.kind in ("multiple", "critique") else item.key
-        assert check(item, key).status == CORRECT, item.id
+        assert check(item, item.right_answer()).status == CORRECT, item.id
         if item.kind == "single":
-            wrong = next(o for o in item.options if o != item.key)
+            wrong = next(o for o in item.ids if o not in item.key_ids)
         elif item.kind == "numeric":
             wrong = item.key + 10 * (item.tolerance + 1)
+        elif item.kind == "code":
+            wrong = MISSING
         else:
-            wrong = [o for o in item.options if o not in item.key][:1] or []
-            if not wrong and not item.key:
-                continue
+            wrong = [o for o in item.ids if o not in item.right_answer()][:1]
         assert check(item, wrong).score < item.points, item.id
 
 
 # --- widgets, driven through their Python model ------------------------------------------
 
 def widget(item, tmp_path):
-    return Exercise(item, ProgressStore(tmp_path / "p.json")).widget()
+    return Exercise(item, store(tmp_path)).widget()
 
 
-def test_choice_widget(tmp_path):
+def test_choice_widget_checks_hints_and_offers_the_answer_after_tries(tmp_path):
     w = widget(SINGLE, tmp_path)
+    assert w.answer_button.layout.display == "none"
     w.check_button.click()
-    assert "Not attempted" in w.feedback.value
-    w.radio.value = "A"
     w.check_button.click()
-    assert "Wrong" in w.feedback.value and "Not A." in w.feedback.value
-    w.radio.value = "B"
+    assert "Not answered yet" in w.feedback.value
+    assert w.answer_button.layout.display == "none", "checks with no answer are no tries"
+    w.radio.value = "apples"
     w.check_button.click()
-    assert "Correct" in w.feedback.value and 'role="status"' in w.feedback.value
+    assert "✗ Wrong" in w.feedback.value and "Apples grow on trees" in w.feedback.value
+    assert "Think yellow" not in w.feedback.value
     w.hint_button.click()
-    assert "Not A." in w.hint.value
+    assert "Think yellow." in w.hint.value
+    assert w.answer_button.layout.display == "none", "not after one try"
+    w.radio.value = "cherries"
+    w.check_button.click()
+    assert SHOW_ANSWER_AFTER == 2 and w.answer_button.layout.display is None
+    w.answer_button.click()
+    assert "<strong>Bananas</strong>" in w.solution.value
+    w.radio.value = "bananas"
+    w.check_button.click()
+    assert "✓ Right" in w.feedback.value and 'role="status"' in w.feedback.value
+    assert "Done" in w.status.value
 
     m = widget(MULTI, tmp_path)
-    m.boxes[0].value = True
+    m.boxes["a"].value = True
     m.check_button.click()
-    assert "Partly correct" in m.feedback.value and "(1/2)" in m.feedback.value
+    assert "Partly right" in m.feedback.value and "(1/2)" in m.feedback.value
+
+
+def test_widget_comes_back_with_answer_done_mark_and_best_score(tmp_path):
+    w = widget(MULTI, tmp_path)
+    m_answer = ["a", "c"]
+    w.answer = m_answer
+    w.submit()
+    w.answer = ["b"]
+    w.submit()  # wrong after right
+    again = widget(MULTI, tmp_path)  # restart, Run All
+    assert again.answer == ["b"], "the last answer comes back"
+    assert again.boxes["b"].value and not again.boxes["a"].value
+    assert "✓ <b>Done</b>: best 2/2 (2 tries)" in again.status.value
+    assert again.answer_button.layout.display is None
+
+
+def test_widget_options_follow_the_learners_order(tmp_path):
+    q = exercise("wants-q1", store=store(tmp_path))
+    w = q.widget()
+    assert [value for _label, value in w.radio.options] == list(q.order)
 
 
 def test_critique_widget_shows_the_post_and_scores_ticks(tmp_path):
@@ -190,19 +431,21 @@ def test_critique_widget_shows_the_post_and_scores_ticks(tmp_path):
     w.boxes["hard-sell"].value = True
     w.boxes["caring"].value = True
     w.check_button.click()
-    assert "Missed Pressure" in w.feedback.value and "Not Caring" in w.feedback.value
+    assert "Caring (a strength) does not apply" in w.feedback.value
+    assert "Missed" not in w.feedback.value
     w.answer = ["hard-sell", "pressure", "spam"]
     assert w.submit().status == CORRECT
 
 
-def test_rewrite_widget_updates_live(tmp_path):
+def test_rewrite_widget_updates_live_and_restores_the_text(tmp_path):
     w = widget(REWRITE, tmp_path)
     assert "No tag has changed yet" in w.live.value
     w.editor.value = "Which flowers last longest in your vase? Tell us below."
     assert "✓ fixed: Hard sell" in w.live.value and "✓ added: Invites conversation" in w.live.value
     assert "<mark" in w.live.value
     w.check_button.click()
-    assert "Correct" in w.feedback.value
+    assert "Right" in w.feedback.value
+    assert widget(REWRITE, tmp_path).editor.value.startswith("Which flowers last longest")
 
 
 def test_numeric_widget_and_change_callbacks(tmp_path):
@@ -212,4 +455,78 @@ def test_numeric_widget_and_change_callbacks(tmp_path):
     w.box.value = "100"
     assert seen == ["100"]
     w.check_button.click()
-    assert "Correct" in w.feedback.value
+    assert "Right" in w.feedback.value
+
+
+def test_code_widget_checks_the_variable_in_the_notebook(tmp_path, monkeypatch):
+    import course.learn.practice as practice
+
+    namespace = {}
+    monkeypatch.setattr(practice, "_notebook_variable", lambda name: namespace.get(name, MISSING))
+    w = widget(CODE, tmp_path)
+    w.check_button.click()
+    assert "There is no <code>medians</code> yet" in w.feedback.value
+    df = pd.DataFrame({"g": list("aabb"), "v": [1, 3, 10, 20]})
+    namespace["medians"] = df.groupby("g")["v"].median()
+    w.check_button.click()
+    assert "✓ Right" in w.feedback.value
+
+
+def test_widgets_render_markdown_read_normally_and_fall_back_to_a_line(tmp_path):
+    w = exercise("wants-q1", store=store(tmp_path)).widget()
+    assert "<em>Social Media Marketing Principles</em>" in w.prompt.value
+    assert "line-height: 1.4" in w.prompt.value and "button:focus" in w.prompt.value
+    bundle = w._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"].startswith("Exercise wants-q1: run this cell")
+    assert "run this cell" in bundle["text/html"]
+
+
+# --- cards ---------------------------------------------------------------------------------
+
+def test_evidence_reads_one_line_per_tag_in_whole_words():
+    """Over the whole post bank, whatever tags the critic gives: one line per tag it gives,
+    its kind in words, and every quote cut at word boundaries (no "1. T", no "@lou")."""
+    from course.content.knowledge import load_posts
+    from course.critique import analyze
+    from course.learn.cards import critique_card
+
+    kb = load_knowledge()
+    for post in load_posts():
+        result = analyze(post.text, post.platform)
+        card = critique_card(result).html
+        lines = re.findall(r"<li><b>([^<]+)</b> \((problem|strength)\): (.*?)</li>", card)
+        named = [name for name, _kind, _rest in lines]
+        given = [kb.tags[t].name for t in kb.tag_ids if t in result.tags
+                 and result.evidence_for(t)]
+        assert named == given, (post.id, named, given)
+        for name, kind, rest in lines:
+            assert kind == kb.tags[next(t for t in kb.tag_ids if kb.tags[t].name == name)].kind
+            for quote in re.findall(r"“(.*?)”", rest):
+                words = html_unescape(quote).removesuffix("…")
+                flat = " ".join(post.text.split())
+                at = flat.find(words)
+                assert at >= 0, (post.id, quote)
+                before = flat[at - 1] if at > 0 else " "
+                after = flat[at + len(words)] if at + len(words) < len(flat) else " "
+                assert not before.isalnum() and before not in "@#", (post.id, quote)
+                assert quote.endswith("…") or not after.isalnum(), (post.id, quote)
+
+
+def html_unescape(text):
+    import html
+
+    return html.unescape(text)
+
+
+def test_cards_use_no_headings_and_name_problems_in_words():
+    from course.critique import analyze
+    from course.learn.cards import critique_card, principle_card
+
+    card = critique_card(analyze("Flash sale!!! 40% off today only, use code SAVE40", "x"))
+    assert "<h" not in card.html.replace("<html", "")
+    assert "⚠ problem: Hard sell" in card.html and "underline wavy" in card.html
+    principle = principle_card("want-interact").html
+    assert not re.search(r"<h\d", principle) and "✓ Do" in principle
+    assert load_knowledge().principles["want-interact"].summary not in principle, \
+        "the lesson explains the principle; its card adds examples"

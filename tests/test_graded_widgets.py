@@ -55,7 +55,9 @@ def test_answer_restored_from_the_notebook_alone(tmp_path):
                           "saved": 5.0}})])])
     nbformat.write(nb, tmp_path / "wants.ipynb")
     w, _ = graded_widget("wants-g3", tmp_path)
-    assert w.answer == ITEMS["wants-g3"].options[1]
+    # Saved as the option's text (before option ids), it comes back as that option.
+    assert w.answer == ITEMS["wants-g3"].ids[1]
+    assert w.radio.label == ITEMS["wants-g3"].options[1]
     records = read_submission_answers(tmp_path, tmp_path / "wants.ipynb")
     assert records["wants-g3"]["answer"] == ITEMS["wants-g3"].options[1]
 
@@ -72,7 +74,7 @@ def test_newest_record_wins_and_damage_is_skipped(tmp_path):
 def test_nothing_is_written_while_nbgrader_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     w, _ = graded_widget("wants-g3", tmp_path)
-    w.radio.value = ITEMS["wants-g3"].options[0]
+    w.radio.value = ITEMS["wants-g3"].ids[0]
     w.submit()
     assert not (tmp_path / "answers").exists()
 

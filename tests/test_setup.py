@@ -29,6 +29,9 @@ def test_environment_yml_and_pyproject_name_the_same_dependencies():
     declared |= {_name(r) for r in project["optional-dependencies"]["test"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
+    # PyPI-only packages go in the pip section; the project itself is installed there too.
+    conda |= {_name(d) for entry in env["dependencies"] if isinstance(entry, dict)
+              for d in entry.get("pip", []) if not d.startswith("-e")}
     assert conda == declared, f"only in environment.yml: {conda - declared}; " \
         f"only in pyproject.toml: {declared - conda}"
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ..errors import UnknownPlatformError
 
-__all__ = ["PLATFORMS", "normalize_platform"]
+__all__ = ["BANK_PLATFORMS", "PLATFORMS", "normalize_platform"]
 
-#: Canonical platform ids, in display order.
-PLATFORMS: tuple[str, ...] = ("x", "facebook", "instagram", "linkedin", "pinterest",
-                               "threads", "tiktok", "youtube")
+#: The five platforms of the tag spec's main rules, which the post bank covers.
+BANK_PLATFORMS: tuple[str, ...] = ("x", "facebook", "instagram", "linkedin", "pinterest")
+#: Canonical platform ids, in display order: those five, then the three the spec accepts
+#: as well (its "More platforms").
+PLATFORMS: tuple[str, ...] = (*BANK_PLATFORMS, "threads", "tiktok", "youtube")
 
 _ALIASES = {"twitter": "x"}
 

@@ -107,8 +107,14 @@ EXERCISE = _entry(
     {
         "lesson": _ID,
         "points": {"type": "number", "exclusiveMinimum": 0},
-        "options": _TEXT_LIST,
+        "options": {"type": "array", "minItems": 2, "items": {"anyOf": [_TEXT, _entry(
+            {"text": _TEXT}, {"id": _ID, "why": _TEXT})]}},
         "key": {},
+        "notes": {"type": "object", "additionalProperties": _TEXT},
+        "variable": _TEXT,
+        "setup": _TEXT,
+        "solution": _TEXT,
+        "starter": _TEXT,
         "tolerance": {"type": "number", "minimum": 0},
         "post": {"anyOf": [_ID, {"$ref": "#/definitions/inline_post"}]},
         "hints": _TEXT_LIST,

@@ -13,10 +13,21 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .catalog import build_item, check, find_item, item_from_public, load_items
-    from .feedback import CORRECT, NOT_ATTEMPTED, PARTLY, SAVED, WRONG, Feedback
-    from .item import Item
+    from .feedback import (
+        CORRECT,
+        NOT_ATTEMPTED,
+        PARTLY,
+        SAVED,
+        STATUS_LABELS,
+        WRONG,
+        Feedback,
+        format_points,
+    )
+    from .item import LETTERS, Item, option_id
     from .kinds import (
         KINDS,
+        MISSING,
+        CodeTask,
         MultipleChoice,
         Numeric,
         Rewrite,
@@ -24,15 +35,17 @@ if TYPE_CHECKING:
         TagCritique,
         partial_credit,
     )
+    from .shuffle import SHUFFLED_KINDS, option_order
 
 _HOME = {
     **dict.fromkeys(["build_item", "check", "find_item", "item_from_public", "load_items"],
                     "catalog"),
-    **dict.fromkeys(["CORRECT", "NOT_ATTEMPTED", "PARTLY", "SAVED", "WRONG", "Feedback"],
-                    "feedback"),
-    "Item": "item",
-    **dict.fromkeys(["KINDS", "MultipleChoice", "Numeric", "Rewrite", "SingleChoice",
-                     "TagCritique", "partial_credit"], "kinds"),
+    **dict.fromkeys(["CORRECT", "NOT_ATTEMPTED", "PARTLY", "SAVED", "STATUS_LABELS", "WRONG",
+                     "Feedback", "format_points"], "feedback"),
+    **dict.fromkeys(["LETTERS", "Item", "option_id"], "item"),
+    **dict.fromkeys(["KINDS", "MISSING", "CodeTask", "MultipleChoice", "Numeric", "Rewrite",
+                     "SingleChoice", "TagCritique", "partial_credit"], "kinds"),
+    **dict.fromkeys(["SHUFFLED_KINDS", "option_order"], "shuffle"),
 }
 __all__ = sorted(_HOME)
 
