@@ -296,7 +296,7 @@ def test_a_swapped_variant_scores_as_unanswered(graded_class):
         graded = nbformat.read(course / "autograded" / student / ASSIGNMENT /
                                f"{ASSIGNMENT}.ipynb", as_version=4)
         verdict = cell(graded, VARIED).outputs[0]["data"]["text/markdown"]
-        assert "Not attempted" in verdict or "not attempted" in verdict.lower(), verdict
+        assert "not answered" in verdict.lower() or "not attempted" in verdict.lower(), verdict
 
 
 def test_feedback_shows_the_students_own_variant(graded_class):
