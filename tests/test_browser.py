@@ -224,13 +224,13 @@ def test_start_page_then_a_lesson_self_check(page, lab):
     from course.exercises import load_items
 
     item = load_items()["wants-q1"]
-    wrong = next(o for o in item.options if o != item.key)
+    wrong = next(item.option_text(o) for o in item.options if o != item.key)
     widget.get_by_label(wrong, exact=True).check()
     check.click()
     feedback = widget.locator(".smm-feedback")
     feedback.wait_for(state="visible")
     assert "Wrong" in feedback.inner_text()
-    widget.get_by_label(item.key, exact=True).check()
+    widget.get_by_label(item.option_text(item.key), exact=True).check()
     check.click()
     widget.locator(".smm-feedback.smm-correct").wait_for(state="visible")
     assert "Correct" in widget.locator(".smm-feedback").inner_text()

@@ -209,3 +209,82 @@ def test_numeric_widget_and_change_callbacks(tmp_path):
     assert seen == ["100"]
     w.check_button.click()
     assert "Correct" in w.feedback.value
+
+
+# --- options have stable ids: answers name ids, rewording never changes a score -------------
+
+def _choice_item(options, key, kind="single"):
+    from course.exercises import build_item
+
+    raw = {"id": "t-opt", "kind": kind, "prompt": "Pick", "options": options, "key": key,
+           "principles": ["want-interact"]}
+    return build_item(raw, {}, "test.yaml")
+
+
+def test_plain_string_options_get_slug_ids_and_checks_take_ids_letters_and_texts():
+    item = _choice_item(["Reply in your own voice, and thank them.", "Delete it!"],
+                        "Reply in your own voice, and thank them.")
+    assert item.options == ("reply-in-your-own-voice-and-thank-them", "delete-it")
+    assert item.key == "reply-in-your-own-voice-and-thank-them"
+    for answer in ("reply-in-your-own-voice-and-thank-them", "A", "a",
+                   "reply in your own voice, AND thank them.",
+                   "Reply in your own voice and thank them"):  # a comma fixed since
+        assert check(item, answer).status == CORRECT, answer
+    assert check(item, "B").status == WRONG and check(item, "Z").status == WRONG
+    assert "Reply in your own voice" in item.solution()
+
+
+def test_fixing_a_comma_in_an_option_and_its_key_keeps_every_saved_answer_right():
+    before = _choice_item(["Two plans compare with prices", "Only 2 left!"],
+                          ["Two plans compare with prices"], kind="multiple")
+    saved = before.right_answer()  # what a widget saved: ids
+    after = _choice_item(["Two plans compare, with prices", "Only 2 left!"],
+                         ["Two plans compare, with prices"], kind="multiple")
+    assert saved == ["two-plans-compare-with-prices"]
+    assert check(after, saved).status == CORRECT
+
+
+def test_an_option_with_an_explicit_id_can_be_reworded():
+    first = _choice_item([{"id": "engage", "text": "Reply and engage"}, "Delete it"], "engage")
+    reworded = _choice_item([{"id": "engage", "text": "Thank them and engage with the point"},
+                             "Delete it"], "Thank them and engage with the point")
+    assert first.right_answer() == reworded.key == "engage"
+    assert check(reworded, first.right_answer()).status == CORRECT
+
+
+def test_two_options_with_one_id_and_a_key_that_is_no_option_are_data_errors():
+    from course.errors import DataError
+
+    with pytest.raises(DataError, match="two options have the id 'same-words'"):
+        _choice_item(["Same words", "same, words!"], "Same words")
+    with pytest.raises(DataError, match="not among the options"):
+        _choice_item(["One", "Two"], "Three")
+
+
+def test_public_options_carry_ids_and_an_older_notebook_gets_the_same_ids():
+    from course.exercises import item_from_public
+
+    item = _choice_item(["Reply, thank them", "Delete it"], "Reply, thank them")
+    spec = item.public()
+    assert spec["options"] == [{"id": "reply-thank-them", "text": "Reply, thank them"},
+                               {"id": "delete-it", "text": "Delete it"}]
+    assert "key" not in spec
+    older = {**spec, "options": ["Reply, thank them", "Delete it"]}  # released before ids
+    for public in (spec, older):
+        rebuilt = item_from_public(public)
+        assert rebuilt.options == item.options and rebuilt.key is None
+        assert rebuilt.option_texts == item.option_texts
+
+
+def test_choice_widgets_show_texts_and_save_ids(tmp_path):
+    item = _choice_item(["Reply, thank them", "Delete it"], "Reply, thank them")
+    w = widget(item, tmp_path)
+    assert [label for label, _ in w.radio.options] == ["Reply, thank them", "Delete it"]
+    w.radio.value = "delete-it"
+    assert w.answer == "delete-it"
+    w.answer = "Reply, thank them"  # an answer saved as text before options had ids
+    assert w.answer == "reply-thank-them" and w.submit().status == CORRECT
+    many = widget(_choice_item(["Reply, thank them", "Delete it"], ["Delete it"],
+                               kind="multiple"), tmp_path)
+    many.boxes[1].value = True
+    assert many.answer == ["delete-it"] and many.boxes[1].description == "Delete it"

@@ -81,7 +81,8 @@ EXERCISE = _entry(
     {
         "lesson": _ID,
         "points": {"type": "number", "exclusiveMinimum": 0},
-        "options": _TEXT_LIST,
+        "options": {"type": "array", "minItems": 1, "items": {"anyOf": [
+            _TEXT, _entry({"id": _ID, "text": _TEXT}, {})]}},
         "key": {},
         "tolerance": {"type": "number", "minimum": 0},
         "post": {"anyOf": [_ID, {"$ref": "#/definitions/inline_post"}]},

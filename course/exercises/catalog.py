@@ -101,5 +101,6 @@ def item_from_public(spec: dict) -> Item:
     prompt = spec["prompt"]
     if "number" in spec:
         prompt = f"Question {spec['number']}. {prompt}"
+    options, texts = kind.public_options(spec)
     return kind(id=spec["id"], prompt=prompt, points=float(spec.get("points", 1)),
-                options=kind.public_options(spec), post=post)
+                options=options, option_texts=texts, post=post)

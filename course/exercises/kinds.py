@@ -1,14 +1,18 @@
 """The exercise kinds: one class each, with its validation, check, solution and a right
 answer.
 
-- :class:`SingleChoice` (``single``): one option, given by its text;
-- :class:`MultipleChoice` (``multiple``): a collection of option texts;
+- :class:`SingleChoice` (``single``): one option;
+- :class:`MultipleChoice` (``multiple``): a collection of options;
 - :class:`TagCritique` (``critique``): the tag ids the learner thinks a post carries;
 - :class:`Rewrite` (``rewrite``): the learner's rewrite of a post, scored by the critic
   (half the points in proportion to the original's problem tags it clears, none of that
   half if it adds a problem, and half for showing any strength); graded by hand in
   assignments;
 - :class:`Numeric` (``numeric``): a number, or text that parses as one.
+
+Options have stable ids (:func:`~course.exercises.item.parse_options`): keys and saved
+answers name ids, so rewording an option's text never changes a score. A check takes an
+option by its id, its letter (A, B, ...) or its text, case-insensitively.
 
 Partial credit for ``multiple`` and ``critique``: ``max(0, (right - wrong) / keyed)`` of
 the points (:func:`partial_credit`), where ``right`` counts ticked options that are in the
@@ -28,7 +32,7 @@ from ..content.knowledge import Post, load_knowledge
 from ..critic import analyze
 from ..errors import DataError
 from .feedback import CORRECT, NOT_ATTEMPTED, PARTLY, WRONG, Feedback
-from .item import Item
+from .item import Item, parse_options
 
 __all__ = [
     "KINDS",
@@ -65,31 +69,47 @@ def _principle_note(principle_ids: Collection[str]) -> str:
                      for p in principle_ids)
 
 
+def _choice_fields(raw: dict, where: str, *, many: bool) -> dict[str, Any]:
+    """Options and key of a choice item: the key names options by id or text."""
+    options, texts = parse_options(raw.get("options", ()), where)
+    probe = Item(id="", prompt="", options=options, option_texts=texts)
+    key = raw.get("key")
+    wanted = list(key) if many and isinstance(key, list) else [key]
+    if key is None or (many and not isinstance(key, list)) or (
+            not many and not isinstance(key, str)):
+        raise DataError(f"{where}: key: {'a list of options' if many else 'one option'} "
+                        f"is needed, not {key!r}")
+    ids = [probe.option_id(k) for k in wanted]
+    missing = [k for k, i in zip(wanted, ids, strict=True) if i is None]
+    if missing:
+        raise DataError(f"{where}: key: not among the options: {missing}")
+    return {"options": options, "option_texts": texts,
+            "key": tuple(ids) if many else ids[0]}
+
+
 @dataclass(frozen=True)
 class SingleChoice(Item):
     kind = "single"
 
     @classmethod
     def fields_from_data(cls, raw: dict, post: Post | None, where: str) -> dict[str, Any]:
-        options, key = tuple(raw.get("options", ())), raw.get("key")
-        if key not in options:
-            raise DataError(f"{where}: key: {key!r} is not one of the options")
-        return {"options": options, "key": key}
+        return _choice_fields(raw, where, many=False)
 
     def check(self, answer: Any) -> Feedback:
         if _blank(answer):
             return Feedback(self.id, NOT_ATTEMPTED, 0.0, self.points, "Pick one option.")
-        if answer not in self.options:
+        chosen = self.option_id(answer)
+        if chosen is None:
             return Feedback(self.id, WRONG, 0.0, self.points,
                             f"{answer!r} is not one of the options.")
-        if answer == self.key:
+        if chosen == self.key:
             return Feedback(self.id, CORRECT, self.points, self.points, self.explanation)
         return Feedback(self.id, WRONG, 0.0, self.points,
                         "Not quite. " + (self.hints[0] if self.hints
                                          else "Read the options again."))
 
     def solution(self) -> str:
-        return f"{self.key}. {self.explanation}".strip()
+        return f"{self.option_text(self.key)}. {self.explanation}".strip()
 
     def right_answer(self) -> Any:
         return self.key
@@ -104,17 +124,14 @@ class MultipleChoice(Item):
 
     @classmethod
     def fields_from_data(cls, raw: dict, post: Post | None, where: str) -> dict[str, Any]:
-        options, key = tuple(raw.get("options", ())), raw.get("key")
-        missing = [k for k in key or () if k not in options]
-        if key is None or isinstance(key, str) or missing:
-            raise DataError(f"{where}: key: not among the options: {missing or key}")
-        return {"options": options, "key": tuple(key)}
+        return _choice_fields(raw, where, many=True)
 
     def check(self, answer: Any) -> Feedback:
         return _check_choices(self, answer)
 
     def solution(self) -> str:
-        return f"{'; '.join(self.key)}. {self.explanation}".strip()
+        return (f"{'; '.join(self.option_text(k) for k in self.key)}. "
+                f"{self.explanation}").strip()
 
     def right_answer(self) -> Any:
         return list(self.key)
@@ -138,12 +155,12 @@ class TagCritique(Item):
         if post is None:
             raise DataError(f"{where}: post: a critique item needs a post")
         key = raw.get("key")
-        return {"options": load_knowledge().tag_ids,
-                "key": tuple(post.tags) if key is None else tuple(key)}
+        return {**_tag_options(), "key": tuple(post.tags) if key is None else tuple(key)}
 
     @classmethod
-    def public_options(cls, spec: dict) -> tuple[str, ...]:
-        return load_knowledge().tag_ids
+    def public_options(cls, spec: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        options = _tag_options()
+        return options["options"], options["option_texts"]
 
     def public(self) -> dict[str, Any]:
         spec = super().public()
@@ -183,19 +200,26 @@ class TagCritique(Item):
         return kept + wrong if kept + wrong != key else kept[:-1]
 
 
+def _tag_options() -> dict[str, tuple[str, ...]]:
+    """The course's tags as options: ids, and names to read."""
+    kb = load_knowledge()
+    return {"options": kb.tag_ids, "option_texts": tuple(kb.tags[t].name for t in kb.tag_ids)}
+
+
 def _check_choices(item: Item, answer: Any, labels: dict[str, str] | None = None,
                    why_missed: Callable[[str], str] | None = None,
                    why_wrong: Callable[[str], str] | None = None) -> Feedback:
     if answer is None or isinstance(answer, str):
         return Feedback(item.id, NOT_ATTEMPTED, 0.0, item.points, "Tick the options that apply.")
-    chosen, key = set(answer), set(item.key)
-    unknown = chosen - set(item.options)
+    unknown = sorted(str(a) for a in answer if item.option_id(a) is None)
     if unknown:
         return Feedback(item.id, WRONG, 0.0, item.points,
-                        f"Not an option here: {', '.join(sorted(unknown))}.")
+                        f"Not an option here: {', '.join(unknown)}.")
+    chosen = {i for a in answer if (i := item.option_id(a)) is not None}
+    key = set(item.key)
     fraction = partial_credit(chosen, key)
     status = _status(fraction)
-    label = (labels or {}).get
+    label = (labels or dict(zip(item.options, item.option_texts, strict=True))).get
     details = [f"Right: {label(o) or o}." for o in item.options if o in chosen & key]
     details += [
         f"Missed {label(o) or o}: {why_missed(o) if why_missed else 'it applies here.'}"

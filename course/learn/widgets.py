@@ -118,19 +118,22 @@ class ExerciseWidget(w.VBox):
 
 
 class ChoiceWidget(ExerciseWidget):
-    """Single choice (radio buttons) or multiple choice (checkboxes)."""
+    """Single choice (radio buttons) or multiple choice (checkboxes). Each input shows an
+    option's text; the answer names options by their ids."""
 
     def __init__(self, exercise: Checkable):
         item = exercise.item
         self.multiple = item.kind == "multiple"
         if self.multiple:
-            self.boxes = [w.Checkbox(description=o, indent=False, value=False,
-                                     layout=w.Layout(width="auto")) for o in item.options]
-            inputs: list[w.Widget] = self.boxes
+            self.boxes = [w.Checkbox(description=item.option_text(o), indent=False,
+                                     value=False, layout=w.Layout(width="auto"))
+                          for o in item.options]
+            inputs: list[w.Widget] = list(self.boxes)
             for box in self.boxes:
                 box.observe(self._inputs_changed, "value")
         else:
-            self.radio = w.RadioButtons(options=item.options, value=None, description="Answer",
+            self.radio = w.RadioButtons(options=[(item.option_text(o), o) for o in item.options],
+                                        value=None, description="Answer",
                                         layout=w.Layout(width="auto"))
             self.radio.observe(self._inputs_changed, "value")
             inputs = [self.radio]
@@ -138,15 +141,19 @@ class ChoiceWidget(ExerciseWidget):
 
     def _read_inputs(self) -> Any:
         if self.multiple:
-            return [b.description for b in self.boxes if b.value]
+            return [o for o, box in zip(self.exercise.item.options, self.boxes, strict=True)
+                    if box.value]
         return self.radio.value
 
     def _show(self, answer: Any) -> None:
+        item = self.exercise.item
         if self.multiple:
-            for box in self.boxes:
-                box.value = box.description in (answer or ())
+            chosen = {item.option_id(a) for a in answer or ()} if isinstance(
+                answer, (list, tuple)) else set()
+            for option, box in zip(item.options, self.boxes, strict=True):
+                box.value = option in chosen
         else:
-            self.radio.value = answer if answer in self.radio.options else None
+            self.radio.value = item.option_id(answer)
 
 
 class CritiqueWidget(ExerciseWidget):
