@@ -40,10 +40,16 @@ class Outcome:
 
     student: str
     assignment: str
-    score: float
+    score: float  # after any late penalty; hand grades given before count
     max_score: float
     problems: tuple[str, ...] = ()
-    hand_grading: tuple[str, ...] = ()
+    hand_grading: tuple[str, ...] = ()  # cells waiting for a person
+    #: hand-graded cells whose answer changed since they were graded: the grade is kept,
+    #: and waits for a person to look again
+    regrade: tuple[str, ...] = ()
+    submitted: str | None = None  # the submission's timestamp (UTC)
+    late_seconds: float = 0.0
+    late_penalty: float = 0.0
     seconds: float = 0.0
 
 
@@ -119,8 +125,9 @@ def grade_one(student: str) -> Outcome:
     staging = setup.work / "staging"
     config = copy.deepcopy(setup.course.config)
     config.CourseDirectory.submitted_directory = str(staging)
-    config.CourseDirectory.db_url = worker_copy(template=setup.template,
-                                                target=setup.work / f"{student}.db")
+    config.CourseDirectory.db_url = worker_copy(
+        template=setup.template, target=setup.work / f"{student}.db",
+        gradebook=setup.course.gradebook, assignment=setup.assignment, student=student)
     problems: list[str] = []
     try:
         problems += _stage(setup, student, staging / student / setup.assignment)
@@ -145,12 +152,19 @@ def grade_one(student: str) -> Outcome:
             submission = gb.find_submission(setup.assignment, student)
         except MissingEntry:  # nbgrader stopped before recording it: zero, with the reason
             submission = gb.update_or_create_submission(setup.assignment, student)
-        hand = tuple(g.name for nb in submission.notebooks for g in nb.grades
-                     if g.needs_manual_grade)
-        return Outcome(student=student, assignment=setup.assignment,
-                       score=float(submission.score), max_score=float(submission.max_score),
-                       problems=tuple(problems), hand_grading=hand,
-                       seconds=round(time.perf_counter() - started, 3))
+        grades = [g for nb in submission.notebooks for g in nb.grades]
+        penalty = float(submission.late_submission_penalty or 0)
+        return Outcome(
+            student=student, assignment=setup.assignment,
+            score=max(0.0, float(submission.score) - penalty),
+            max_score=float(submission.max_score), problems=tuple(problems),
+            hand_grading=tuple(g.name for g in grades if g.needs_manual_grade),
+            regrade=tuple(g.name for g in grades
+                          if g.needs_manual_grade and g.manual_score is not None),
+            submitted=(None if submission.timestamp is None
+                       else f"{submission.timestamp:%Y-%m-%d %H:%M:%S}"),
+            late_seconds=float(submission.total_seconds_late), late_penalty=penalty,
+            seconds=round(time.perf_counter() - started, 3))
 
 
 def _stage(setup: WorkerSetup, student: str, staged: Path) -> list[str]:
