@@ -185,7 +185,6 @@ def merge_submission(*, gradebook: Path, worker: Path, assignment: str, student:
     ``gradebook`` in one transaction: all of it lands or none of it does. What a person
     wrote in ``gradebook`` (manual scores, extra credit, comments, flags) is kept."""
     with closing(connect(gradebook)) as db:
-        ensure_course_tables(db)
         db.execute("ATTACH DATABASE ? AS w", (str(worker),))
         try:
             new = _submission_id(db, "w", assignment, student)
@@ -194,6 +193,7 @@ def merge_submission(*, gradebook: Path, worker: Path, assignment: str, student:
                                    f"by {student!r}")
             db.execute("BEGIN IMMEDIATE")
             try:
+                ensure_course_tables(db)
                 old = _submission_id(db, "main", assignment, student)
                 if old is None:
                     _copy_submission(db, "w", "main", assignment, student)

@@ -123,10 +123,10 @@ def grade_run(*, course_dir: Path | str, assignment: str, workers: int | None = 
     course = CourseFolder.open(course_dir)
     check_gradebook(course.gradebook)
     course.check_assignment(assignment)
+    sandboxed = _check_sandbox(course, unsafe=unsafe)
+    if timeout is not None:
+        course.config.ExecuteGuarded.timeout = timeout
     with course_lock(course.runs_dir, f"grade run {assignment}"):
-        if timeout is not None:
-            course.config.ExecuteGuarded.timeout = timeout
-        sandboxed = _check_sandbox(course, unsafe=unsafe)
         notebooks = _assignment_notebooks(course, assignment)
         course.protect()
         summary = RunSummary(assignment=assignment, workers=0, sandboxed=sandboxed,
