@@ -24,6 +24,7 @@ exporter_class``) renders the course's feedback page, compiling its templates on
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import re
 from pathlib import Path
@@ -34,6 +35,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
+from traitlets.config import Config
 
 from ..exercises import Rewrite
 from ..exercises.answers import read_submission_answers
@@ -144,7 +146,8 @@ class RequestHandGrading(NbGraderPreprocessor):
     graded, and note what each cell was graded with.
 
     - A saved rewrite has no automatic score: it waits for a person, with the critic's
-      view beside it; a missing one scores 0.
+      view beside it; a missing one scores 0. The comment box under it has no points
+      and waits for nobody.
     - A cell a person already graded keeps its hand grade. If the student's answer is the
       one that was graded, it stays graded (``nbgrader autograde --force``, a fixed key or
       a regrade change nothing a person did); if the answer changed (a resubmission), it
@@ -164,6 +167,12 @@ class RequestHandGrading(NbGraderPreprocessor):
         with Gradebook(info["db_url"]) as gb:
             for cell in nb.cells:
                 meta = cell.get("metadata", {}).get("nbgrader", {})
+                if meta.get("task") and str(meta.get("grade_id")).endswith(COMMENTS_SUFFIX):
+                    # A comment box of no points: nothing for a person to grade there.
+                    grade = gb.find_grade(meta["grade_id"], info["notebook"],
+                                          info["assignment"], info["student"])
+                    grade.auto_score, grade.needs_manual_grade = 0.0, False
+                    continue
                 if not meta.get("grade"):
                     continue
                 name = meta["grade_id"]
@@ -357,11 +366,14 @@ class FeedbackExporter(HTMLExporter):
 
     _compiled = _CompiledTemplates()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # GenerateFeedback configures nbgrader's own template; the course's replaces it.
-        self.extra_template_basedirs = [*self.extra_template_basedirs, str(TEMPLATES)]
-        self.template_name = FEEDBACK_TEMPLATE
+    def __init__(self, config=None, **kwargs):
+        # GenerateFeedback configures nbgrader's own template (HTMLExporter.template_name);
+        # the course's replaces it, found beside nbgrader's templates.
+        config = copy.deepcopy(config) if config is not None else Config()
+        basedirs = list(config.get("HTMLExporter", {}).get("extra_template_basedirs", []))
+        config.FeedbackExporter.template_name = FEEDBACK_TEMPLATE
+        config.FeedbackExporter.extra_template_basedirs = [*basedirs, str(TEMPLATES)]
+        super().__init__(config=config, **kwargs)
 
     def _create_environment(self):
         environment = super()._create_environment()
