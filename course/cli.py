@@ -198,6 +198,11 @@ def _grade_report(args: argparse.Namespace) -> int:
     files = write_class_report(course_dir=args.course, out_dir=args.out)
     print(f"Class report: {files.html}\nGrades: {files.grades_csv}\n"
           f"Canvas gradebook import: {files.canvas_csv}")
+    if files.without_canvas_id:
+        print(f"Note: no Canvas id for {', '.join(files.without_canvas_id)}: Canvas's import "
+              "matches those columns by title, and makes a new assignment of a title it "
+              "does not know. Set c.CanvasExport.assignment_ids = {\"wants\": 123456} in "
+              "nbgrader_config.py (the number in the assignment's Canvas address).")
     return 0
 
 

@@ -35,6 +35,7 @@ import sqlite3
 from collections.abc import Iterable
 from contextlib import closing
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import GradingError
 
@@ -92,19 +93,21 @@ def check_gradebook(path: Path) -> None:
         return
     advice = "restore it from a backup (or move it aside to start a new one)"
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+        with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True,
                                      timeout=BUSY_SECONDS)) as db:
             problems = [row[0] for row in db.execute("PRAGMA quick_check")]
             tables = {row[0] for row in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        raise GradingError(f"{path} is damaged ({exc}): {advice}") from None
+        raise GradingError(f"{path} is not a readable nbgrader gradebook: it is damaged "
+                           f"({exc}); {advice}") from None
     if problems != ["ok"]:
-        raise GradingError(f"{path} fails SQLite's integrity check ({problems[0]}): {advice}")
+        raise GradingError(f"{path} is not a readable nbgrader gradebook: it fails SQLite's "
+                           f"integrity check ({problems[0]}); {advice}")
     missing = {"assignment", "submitted_assignment", "grade"} - tables
     if missing:
-        raise GradingError(f"{path} is not an nbgrader gradebook (no table "
-                           f"{sorted(missing)[0]}): {advice}")
+        raise GradingError(f"{path} is not a readable nbgrader gradebook (it has no table "
+                           f"{sorted(missing)[0]}); {advice}")
 
 
 def make_template(*, gradebook: Path, template: Path) -> Path:
