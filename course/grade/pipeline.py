@@ -73,8 +73,8 @@ __all__ = ["SANDBOX_KERNEL_MANAGER", "UNSAFE_KERNEL_MANAGER", "Outcome", "RunSum
 #: The kernel manager that puts every grading kernel in the sandbox (a course folder's
 #: config names it too, so ``nbgrader autograde`` is sandboxed as well).
 SANDBOX_KERNEL_MANAGER = "course.grade.sandbox.SandboxedKernelManager"
-#: The kernel manager of ``--unsafe``: jupyter_client's own, no sandbox.
-UNSAFE_KERNEL_MANAGER = "jupyter_client.manager.AsyncKernelManager"
+#: The kernel manager of ``--unsafe``: the same kernel, no sandbox.
+UNSAFE_KERNEL_MANAGER = "course.grade.sandbox.UnsandboxedKernelManager"
 #: Grading processes per CPU (``bench/autograde.py --workers N`` measured 2.1x the speed
 #: of plain nbgrader with 2 workers on 2 cores and 2.8x with 4; a worker spends much of
 #: each submission waiting on its kernel).
