@@ -378,8 +378,8 @@ def test_it_collects_from_the_exchange_first(tmp_path, monkeypatch):
     (course / "nbgrader_config.py").write_text(
         (course / "nbgrader_config.py").read_text()
         + f"\nc.Exchange.cache = r'{cache}'\nc.ExchangeCollect.check_owner = False\n")
-    flags = ["--Exchange.root", str(course.parent / "course-exchange"), "--Exchange.cache", str(cache),
-             "--course", "smm-course"]
+    flags = ["--Exchange.root", str(course.parent / "course-exchange"),
+             "--Exchange.cache", str(cache), "--course", "smm-course"]
     monkeypatch.chdir(course)
     run_nbgrader(["release_assignment", ASSIGNMENT, *flags])
     for student, tags in (("ana", ["hard-sell", "spam", "pressure"]), ("ben", ["spam"])):

@@ -7,6 +7,7 @@ grades it).
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from typing import Any
 
@@ -63,12 +64,14 @@ def _rewrite_review(item: Rewrite, answer: Any) -> list:
         post = item.the_post
         after = analyze(str(answer), post.platform)
         before = analyze(post.text, post.platform)
-        lines = ["**Rewrite submitted:**", "", "> " + str(answer).replace("\n", "\n> "), "",
+        # A student's text is escaped: the formgrader and feedback render this as HTML.
+        lines = ["**Rewrite submitted:**", "", "> " + html.escape(str(answer)).replace(
+                     "\n", "\n> "), "",
                  "**The critic's view (a suggestion for the grader):** "
                  f"original tags: {', '.join(sorted(before.tags)) or 'none'}; "
                  f"rewrite tags: {', '.join(sorted(after.tags)) or 'none'}."]
-        lines += [f"- {after.text[e.start:e.end]!r}: {e.tag}: {e.explanation}"
-                  for e in after.evidence]
+        lines += [f"- {html.escape(repr(after.text[e.start:e.end]))}: {e.tag}: "
+                  f"{e.explanation}" for e in after.evidence]
         if item.rubric:
             lines += ["", "**Rubric:**"] + [f"- {r}" for r in item.rubric]
         text = "\n".join(lines)
