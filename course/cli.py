@@ -7,6 +7,7 @@ with its class's code (2 for usage errors, 1 for failures); never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -113,6 +114,8 @@ def _grade_run(args: argparse.Namespace) -> int:
 
 
 def _late(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{math.ceil(seconds / 60)} min late"
     hours = seconds / 3600
     return f"{hours:.1f} h late" if hours < 48 else f"{hours / 24:.1f} days late"
 

@@ -9,7 +9,9 @@ hand grade and comment is checked, lateness in every export, and that no feedbac
 student can fetch is ever older than their grades.
 """
 
+import contextlib
 import csv
+import io
 import json
 import os
 import re
@@ -24,6 +26,7 @@ from nbgrader.api import Gradebook
 from nbgrader.tests import run_nbgrader
 from test_pipeline import run_cli
 
+from course.cli import main
 from course.exercises.answers import save_answer
 from course.exercises.item import option_slug
 from course.grade.gradebooks import pending_students, stale_feedback
@@ -60,7 +63,7 @@ INSIGHTS_RIGHT = {"insights-g1": ["community", "invites-conversation"],
                                   "writing-each-post-as-if-to-one-reader-using-you",
                                   "changing-next-month-s-posts-based-on-what-people-asked-about"]}
 PROBE = ("import glob, socket\nlen = lambda *a: 3\n"
-         "for p in glob.glob('../../../keys/*') + glob.glob('/**/keys/*.yaml', recursive=True):\n"
+         "for p in glob.glob('../../../keys/*') + glob.glob('{course}/keys/*'):\n"
          "    print(open(p).read())\n"
          "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2); print('NET-REACHED')\n"
          "except OSError:\n    print('net blocked')\n")
@@ -85,14 +88,21 @@ class Term:
         return ["--Exchange.root", str(self.exchange), "--Exchange.cache", str(self.cache),
                 "--course", "smm-course"]
 
+    def student_flags(self, student):
+        """Each student's own cache, as on their own account."""
+        return ["--Exchange.root", str(self.exchange), "--Exchange.cache",
+                str(self.cache / student), "--course", "smm-course"]
+
     def grade(self, *args, step=None):
-        """`python -m course grade ARGS` in the course folder, as the instructor types it."""
-        proc = run_cli(*args, cwd=self.course)
-        out, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, f"grade {args}: {err}"
+        """`python -m course grade ARGS --course COURSE`: the command line's own entry point,
+        in this process (a new interpreter per command would only add its start-up)."""
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["grade", *args, "--course", str(self.course)])
+        assert code == 0, f"grade {args}: {err.getvalue()}"
         if step:
-            self.out[step] = out
-        return out
+            self.out[step] = out.getvalue()
+        return out.getvalue()
 
     def nbgrader(self, mp, *args, cwd=None):
         mp.chdir(cwd or self.course)
@@ -105,7 +115,8 @@ class Term:
         home = self.home(student, assignment)
         if not home.exists():
             home.parent.mkdir(parents=True, exist_ok=True)
-            self.nbgrader(mp, "fetch_assignment", assignment, *self.flags, cwd=home.parent)
+            self.nbgrader(mp, "fetch_assignment", assignment, *self.student_flags(student),
+                          cwd=home.parent)
         return home
 
     def submit(self, mp, student, assignment, answers, code=None, extra_cell=None,
@@ -129,8 +140,8 @@ class Term:
             edit(nb)
         nbformat.write(nb, nb_path)
         time.sleep(0.05)  # distinct submission timestamps
-        self.nbgrader(mp, "submit", assignment, "--student", student, *self.flags,
-                      cwd=home.parent)
+        self.nbgrader(mp, "submit", assignment, "--student", student,
+                      *self.student_flags(student), cwd=home.parent)
 
     def gradebook(self):
         return Gradebook(f"sqlite:///{self.course / 'gradebook.db'}")
@@ -218,7 +229,7 @@ def term(tmp_path_factory):
             t.nbgrader(mp, "db", "student", "add", student, "--first-name", first,
                        "--last-name", last, "--lms-user-id", lms)
         for name in (A1, A2):
-            t.grade("add", f"keys/{name}.yaml", "--due", utc(30 * 24 * 3600))
+            t.grade("add", str(t.course / "keys" / f"{name}.yaml"), "--due", utc(30 * 24 * 3600))
             t.nbgrader(mp, "release_assignment", name, *t.flags)
 
         # --- week 1: on-time submissions, then the first grading run ----------------------
@@ -233,11 +244,12 @@ def term(tmp_path_factory):
         t.submit(mp, "hax", A1, {"wants-g1": RIGHT["wants-g1"], "wants-g3": "Z",
                                  "wants-g6": "<script>alert('hi')</script> Join now!!!",
                                  "wants-g9": "full marks"},
-                 code="median_by_category = [0, 0, 0]", extra_cell=PROBE, edit=adversary)
+                 code="median_by_category = [0, 0, 0]",
+                 extra_cell=PROBE.format(course=t.course), edit=adversary)
         t.submit(mp, "ana", A2, INSIGHTS_RIGHT, 'paid_share = posts["paid"].mean()')
         t.submit(mp, "Ben", A2, {"insights-g1": ["community"],
                                  "insights-g2": INSIGHTS_RIGHT["insights-g2"],
-                                 "insights-g3": "B", "insights-g4": INSIGHTS_RIGHT["insights-g4"]})
+                                 "insights-g3": "A", "insights-g4": INSIGHTS_RIGHT["insights-g4"]})
         t.grade("run", A1, "--quiet", step="run1")
         t.grade("run", A2, "--quiet", step="run-insights")
         t.before_fix = t.grades()
@@ -261,7 +273,7 @@ def term(tmp_path_factory):
         t.dev_flagged_page = t.feedback_page("dev")
 
         # --- the due date passes: late work ------------------------------------------------
-        t.grade("add", f"keys/{A1}.yaml", "--due", utc(), step="due")
+        t.grade("add", str(t.course / "keys" / f"{A1}.yaml"), "--due", utc(), step="due")
         time.sleep(1)
         t.submit(mp, "cara", A1, dict(RIGHT), GOOD_CODE)
         t.submit(mp, "fay", A1, dict(RIGHT), GOOD_CODE)  # a late resubmission
@@ -289,8 +301,8 @@ def term(tmp_path_factory):
                                                 assignment=A1)
         t.nbgrader(mp, "release_feedback", A1, *t.flags)
         for student in ("ana", "dev", "hax"):
-            t.nbgrader(mp, "fetch_feedback", A1, "--student", student, *t.flags,
-                       cwd=t.home(student, A1).parent)
+            t.nbgrader(mp, "fetch_feedback", A1, "--student", student,
+                       *t.student_flags(student), cwd=t.home(student, A1).parent)
 
         # --- a forced regrade at the end of term, then the exports -------------------------
         t.before_force = (t.grades(), t.comments())
@@ -358,7 +370,7 @@ def test_the_key_fix_is_noticed_and_an_interrupted_regrade_is_finished(term):
 def test_lateness_in_the_summary_and_a_late_resubmission_is_held_back(term):
     out = term.out["run3"]
     # graded with the wrong key still (7 points): 10% off for a day late
-    assert re.search(r"1 late \(due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\): cara 0\.0 h late, "
+    assert re.search(r"1 late \(due \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\): cara 1 min late, "
                      r"penalty 0\.7", out), out
     assert "Held back: fay resubmitted" in out and "after the due date" in out
     assert "--student fay --accept-late" in out
@@ -434,5 +446,7 @@ def test_the_adversary_reached_nothing_and_scored_only_their_answers(term):
     printed = "".join(o.get("text", "") for c in graded.cells if c.cell_type == "code"
                       for o in c.get("outputs", []))
     assert "net blocked" in printed and "NET-REACHED" not in printed
+    assert not json.loads((term.course / "grade-runs" / A1 / "hax.json").read_text())[
+        "problems"], "the probe ran to its end"
     assert "rubric" not in printed.lower() and "hard-sell: A discount" not in printed
     assert term.grades()["hax"]["wants-g2"][0] == 0, "the edited cell printed 2; it scores 0"

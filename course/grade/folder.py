@@ -10,8 +10,9 @@ honoured) plus the course's own settings (``keys_dir``). Everything else in
 :func:`add_assignment` adds or updates one assignment in a live course;
 :func:`generate_assignment` does what ``nbgrader generate_assignment`` does, from Python.
 
-Instructor-only files are private: ``keys/`` is 0700 with its files 0600, and so is the
-gradebook (0600), whoever else can read the course folder. The exchange, where students
+Instructor-only files are private: the course folder itself is 0700, ``keys/`` is 0700
+with its files 0600, and the gradebook 0600 (set again by every ``grade`` step, should a
+copy or a plain nbgrader command have made it readable). The exchange, where students
 fetch and submit, lives outside the course folder.
 """
 
@@ -289,13 +290,10 @@ def init_course(*, folder: Path | str, assignments: Path | str, force: bool = Fa
     for assignment in loaded.values():
         _install(folder, source_dir / f"{assignment.id}.yaml", assignment, result,
                  replace=False)
-    course = CourseFolder.open(folder)
-    if not course.gradebook.exists():  # made now, so it is private from the start
-        from nbgrader.api import Gradebook
-
-        with Gradebook(course.db_url, course.coursedir().course_id):
-            pass
-    course.protect()
+    # Only the instructor reaches inside: students use the exchange, and files nbgrader
+    # makes later (the gradebook, autograded/) are private whatever their own mode.
+    folder.chmod(PRIVATE_DIR)
+    CourseFolder.open(folder).protect()
     if kept is not None:
         kept += result.kept
     return folder

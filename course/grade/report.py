@@ -133,17 +133,17 @@ def canvas_rows(*, totals: pd.DataFrame, students: pd.DataFrame, points: pd.Seri
             if column == "submitted":
                 lateness.append("" if value is None or pd.isna(value) else str(value)[:19])
             else:
-                lateness.append(_number(value) if late is not None and late.loc[
+                lateness.append(_number(value, 4) if late is not None and late.loc[
                     (student, a), "submitted"] is not None else "")
         rows.append([name, person.get("lms_user_id") or "", "", student, "", *scores,
                      *lateness])
     return rows
 
 
-def _number(value) -> str:
+def _number(value, digits: int = 2) -> str:
     if value is None or pd.isna(value):
         return ""
-    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return f"{round(float(value), digits):.{digits}f}".rstrip("0").rstrip(".")
 
 
 def _grades_table(totals: pd.DataFrame, status: pd.DataFrame, points: pd.Series

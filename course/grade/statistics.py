@@ -87,7 +87,7 @@ def submission_status(*, submissions: pd.DataFrame, assignments: pd.DataFrame,
                 sub = subs.loc[(student, assignment)]
                 row.update(status="pending" if sub["pending"] else "graded",
                            submitted=sub["submitted"],
-                           hours_late=round(float(sub["late_seconds"]) / 3600, 2),
+                           hours_late=round(float(sub["late_seconds"]) / 3600, 4),
                            penalty=float(sub["penalty"]))
             else:
                 row["status"] = "missing" if due and str(due) < now else "not submitted"
