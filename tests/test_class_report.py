@@ -300,3 +300,18 @@ def test_a_missing_key_gets_one_line_in_any_folder_name(graded_class, tmp_path):
     assert "\n" not in str(error.value)
     assert [p.name for p in tmp_path.iterdir()] == [odd.name], "no stray database file"
     assert [p.name for p in odd.iterdir()] == ["gradebook.db"]
+
+
+def test_a_gradebook_that_fails_its_integrity_check_is_not_reported_from(graded_class,
+                                                                        tmp_path):
+    from test_pipeline import wreck
+
+    course, _, _ = graded_class
+    copy = tmp_path / "copy"
+    shutil.copytree(course, copy)
+    wreck(copy / "gradebook.db")
+    shutil.rmtree(copy / "reports")
+    with pytest.raises(CourseError, match=r"not a readable nbgrader gradebook.*backup") as error:
+        write_class_report(course_dir=copy)
+    assert "\n" not in str(error.value)
+    assert not (copy / "reports").exists()
