@@ -132,7 +132,7 @@ def grade_run(*, course_dir: Path | str, assignment: str, workers: int | None = 
         summary = RunSummary(assignment=assignment, workers=0, sandboxed=sandboxed,
                              due=_due_date(course, assignment))
         summary.collected, summary.held_late = _collect(
-            course, assignment, accept=students if accept_late else [])
+            course, assignment, accept=list(students or []) if accept_late else [])
         todo = _plan(course, assignment, summary, force=force, only=students,
                      accept_late=accept_late)
         if todo:

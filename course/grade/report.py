@@ -102,9 +102,8 @@ def canvas_rows(*, totals: pd.DataFrame, students: pd.DataFrame, points: pd.Seri
     assignments = list(points.index)
     headers = headers or {}
     late = status.set_index(["student", "assignment"]) if status is not None else None
-    dues = ({} if status is None else
-            dict(status.drop_duplicates("assignment")[["assignment", "due"]].itertuples(
-                index=False)))
+    dues: dict[str, str | None] = {} if status is None else dict(zip(
+        status["assignment"], status["due"], strict=True))
     extra = []
     if late is not None:
         for a in assignments:
@@ -183,8 +182,9 @@ def write_class_report(*, course_dir: Path | str, out_dir: Path | str | None = N
     status = submission_status(submissions=data.submissions, assignments=assignments,
                                students=roster, now=time.strftime("%Y-%m-%d %H:%M:%S",
                                                                   time.gmtime()))
-    missing = [(r.student, r.assignment) for r in status.itertuples()
-               if r.status == "missing"]
+    missing = [(str(s), str(a)) for s, a, st in zip(
+        status["student"], status["assignment"], status["status"], strict=True)
+        if st == "missing"]
     totals = student_totals(grades=data.grades, penalties=data.submissions,
                             students=roster, missing=missing)
     grades_text = _grades_table(totals, status, points).to_csv(index=False,
@@ -300,10 +300,12 @@ def _item_scatter(items: pd.DataFrame, *, with_assignment: bool) -> str:
         _empty(ax, "No item has a defined discrimination yet (3+ students with spread).")
     else:
         ax.scatter(shown["difficulty"], shown["discrimination"])
-        for row in shown.itertuples():
-            name = f"Q{row.number:g}" if pd.notna(row.number) else str(row.item)
-            name = f"{row.assignment} {name}" if with_assignment else name
-            ax.annotate(name, (row.difficulty, row.discrimination), fontsize=7)
+        for row in shown.to_dict("records"):
+            number = row.get("number")
+            name = f"Q{int(number)}" if isinstance(number, (int, float)) and number == number \
+                else str(row["item"])
+            name = f"{row['assignment']} {name}" if with_assignment else name
+            ax.annotate(name, (row["difficulty"], row["discrimination"]), fontsize=7)
         ax.axhline(LOW_DISCRIMINATION, color="grey", linewidth=0.8, linestyle="--")
         ax.set_xlim(-0.05, 1.05)
         ax.set_xlabel("difficulty (share of points earned; higher is easier)")

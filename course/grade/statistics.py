@@ -54,8 +54,9 @@ def student_totals(*, grades: pd.DataFrame, penalties: pd.DataFrame | None = Non
     table = scores.unstack("assignment").reindex(columns=points.index)
     table = table.reindex(sorted(set(table.index) | set(students), key=_by_id))
     for student, assignment in missing:
-        if assignment in table.columns and pd.isna(table.loc[student, assignment]):
-            table.loc[student, assignment] = 0.0
+        if assignment in table.columns:
+            column = table[assignment]
+            table[assignment] = column.where(column.notna() | (table.index != student), 0.0)
     table["total"] = table[list(points.index)].sum(axis=1)
     table["possible"] = float(points.sum())
     table["percent"] = 100 * table["total"] / table["possible"].where(table["possible"] > 0)

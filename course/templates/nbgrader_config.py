@@ -9,6 +9,9 @@ c.CourseDirectory.course_id = "smm-course"
 # the keys and the gradebook and only you should reach. On a shared server, point it at a
 # folder every student can write to (nbgrader's default is /srv/nbgrader/exchange).
 c.Exchange.root = r"{{exchange}}"
+# Collect each student's newest submission made before the due date: a late resubmission
+# never replaces an on-time one unasked (`grade run --student ID --accept-late` takes it).
+c.ExchangeCollect.before_duedate = True
 
 # Score widget items from the answers students saved, inside nbgrader's own process,
 # against keys that live in keys/, never in source/ or release/.
