@@ -46,6 +46,8 @@ def build_class(folder: Path, assignment: str, students: int) -> Path:
 
 def plain_nbgrader(course: Path, assignment: str) -> float:
     config = CourseFolder.open(course).config
+    # nbgrader's own kernel manager: the course's config names the sandbox's
+    config.ExecuteGuarded.kernel_manager_class = "jupyter_client.manager.AsyncKernelManager"
     coursedir = CourseDirectory(config=config)
     coursedir.assignment_id = assignment
     started = time.perf_counter()

@@ -465,3 +465,46 @@ def test_run_requests_that_cannot_work_get_one_line_before_anything_is_touched(t
     assert damaged.returncode == 1 and len(err.strip().splitlines()) == 1, err
     assert "gradebook.db is not a readable nbgrader gradebook" in err and "backup" in err
     assert not (course / "grade-runs").exists() and not (course / "autograded").exists()
+
+
+def test_a_late_resubmission_is_held_back_until_accepted(tmp_path, monkeypatch):
+    from course.exercises.answers import save_answer
+
+    course = make_course(tmp_path / "course")
+    exchange, cache = course.parent / "course-exchange", tmp_path / "cache"
+    (course / "nbgrader_config.py").write_text(
+        (course / "nbgrader_config.py").read_text()
+        + f"\nc.Exchange.cache = r'{cache}'\nc.ExchangeCollect.check_owner = False\n")
+    flags = ["--Exchange.root", str(exchange), "--Exchange.cache", str(cache),
+             "--course", "smm-course"]
+    monkeypatch.chdir(course)
+    run_nbgrader(["release_assignment", ASSIGNMENT, *flags])
+    home = tmp_path / "home" / "lea"
+    home.mkdir(parents=True)
+
+    def submit(tags):
+        save_answer(home / ASSIGNMENT, "wants-g1", tags)
+        monkeypatch.chdir(home)
+        run_nbgrader(["submit", ASSIGNMENT, "--student", "lea", *flags])
+
+    monkeypatch.chdir(home)
+    run_nbgrader(["fetch_assignment", ASSIGNMENT, *flags])
+    submit(["spam"])  # on time
+    unsafe = bool(sandbox_problem())
+    first = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=unsafe, progress=False)
+    assert first.collected == ["lea"] and first.outcomes[0].score == pytest.approx(2 / 3, 1e-3)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=time.strftime(
+            "%Y-%m-%d %H:%M:%S", time.gmtime()))
+    time.sleep(1)
+    submit(["hard-sell", "spam", "pressure"])  # all right, but late
+    held = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=unsafe, progress=False)
+    assert held.outcomes == [] and held.collected == []
+    assert "after the due date: the on-time submission counts" in held.held_late["lea"]
+    with pytest.raises(CourseError, match="--accept-late goes with --student"):
+        grade_run(course_dir=course, assignment=ASSIGNMENT, accept_late=True, progress=False)
+    late = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=unsafe, progress=False,
+                     students=["lea"], accept_late=True)
+    [outcome] = late.outcomes
+    assert late.collected == ["lea"] and outcome.score == pytest.approx(2.0)
+    assert outcome.late_seconds > 0 and late.held_late == {}

@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import GradingError
 from ..files import write_atomically
 from .folder import CourseFolder, step_failure
-from .gradebooks import check_gradebook, stale_feedback
+from .gradebooks import check_gradebook, record_feedback, stale_feedback
 
 __all__ = ["FeedbackResult", "grade_feedback", "refresh_feedback", "update_record"]
 
@@ -59,6 +59,7 @@ def refresh_feedback(*, course: CourseFolder, assignment: str,
         if failure:
             result.failed[student] = failure
             continue
+        record_feedback(gradebook=course.gradebook, assignment=assignment, student=student)
         result.refreshed.append(student)
         update_record(course=course, assignment=assignment, student=student)
     return result

@@ -53,6 +53,7 @@ __all__ = [
     "merge_submission",
     "pending_students",
     "record_feedback",
+    "scratch_gradebooks",
     "sqlite_path",
     "stale_feedback",
     "worker_copy",
@@ -75,10 +76,23 @@ COURSE_TABLES = {
 }
 
 
+_scratch = False
+
+
+def scratch_gradebooks() -> None:
+    """In a grading worker: every gradebook this process writes is a private scratch copy
+    (the course gradebook is only read, for seeding), so commits need not reach the disk
+    before going on (``PRAGMA synchronous = OFF``)."""
+    global _scratch
+    _scratch = True
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), foreign keys on."""
     connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
     connection.execute("PRAGMA foreign_keys = ON")
+    if _scratch:
+        connection.execute("PRAGMA synchronous = OFF")
     return connection
 
 
