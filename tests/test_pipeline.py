@@ -508,3 +508,22 @@ def test_a_late_resubmission_is_held_back_until_accepted(tmp_path, monkeypatch):
     [outcome] = late.outcomes
     assert late.collected == ["lea"] and outcome.score == pytest.approx(2.0)
     assert outcome.late_seconds > 0 and late.held_late == {}
+
+
+def test_a_reworded_option_that_lost_its_id_stops_the_run_with_the_fix(tmp_path):
+    course = make_course(tmp_path / "course")
+    simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=1, seed=7)
+    key = course / "keys" / "wants.yaml"
+    key.write_text(key.read_text().replace("Delete it so the post stays positive.",
+                                           "Delete the comment to keep the post positive."))
+    with pytest.raises(CourseError, match=r"wants-g3: students were given option "
+                                          r"'delete-it-so-the-post-stays-positive', which the "
+                                          r"key no longer has") as error:
+        grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=True, progress=False)
+    assert "\n" not in str(error.value) and "{id: delete-it-so-the-post" in str(error.value)
+    assert not (course / "autograded").exists()
+    key.write_text(key.read_text().replace(
+        "- Delete the comment to keep the post positive.",
+        "- {id: delete-it-so-the-post-stays-positive, text: Delete the comment.}"))
+    summary = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=True, progress=False)
+    assert [o.student for o in summary.outcomes] == ["s01"]
