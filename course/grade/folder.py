@@ -71,8 +71,9 @@ def use_this_python() -> None:
 
 
 def make_private(path: Path) -> None:
-    """Instructor-only: a folder 0700 with its files 0600; a file 0600 (and any SQLite
-    journal beside it). Missing paths are skipped."""
+    """Instructor-only: a folder 0700 with everything in it 0700 (folders) or 0600
+    (files); a file 0600. A missing path is skipped. (SQLite gives a gradebook's journal
+    the gradebook's own mode.)"""
     if path.is_dir():
         path.chmod(PRIVATE_DIR)
         for child in path.rglob("*"):
