@@ -7,6 +7,7 @@ with its class's code (2 for usage errors, 1 for failures); never a traceback.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -66,21 +67,40 @@ def _coverage(args: argparse.Namespace) -> int:
 
 
 def _grade_init(args: argparse.Namespace) -> int:
-    from .grade.folder import init_course
+    from .grade.folder import CourseFolder, init_course
 
-    folder = init_course(folder=args.folder, assignments=args.assignments, force=args.force)
+    kept: list[str] = []
+    folder = init_course(folder=args.folder, assignments=args.assignments, force=args.force,
+                         exchange=args.exchange, kept=kept)
+    exchange = CourseFolder.open(folder).exchange_inbound.parent.parent
+    if kept:
+        print(f"Kept as they were (never overwritten): {', '.join(kept)}")
     print(f"""Course folder ready: {folder}
   source/   the assignments (nbgrader source form, solutions included)
-  keys/     answer keys and the course secret: never copy these into source/ or release/
+  keys/     answer keys and the course secret, for the course grader (only you can read
+            them): never copy these into source/ or release/
+  exchange: {exchange} (outside the course folder; on a shared server, set
+            c.Exchange.root in nbgrader_config.py to a folder students can reach)
 Next:
   cd {folder}
   nbgrader db student import roster.csv   # the roster first: it decides each version
-  nbgrader generate_assignment wants      # build the student version in release/
+  python -m course grade add keys/wants.yaml --due "2026-12-01 17:00"   # release/ and due date
   nbgrader release_assignment wants       # or hand out release/wants/ your own way
   ... students fetch, answer and submit ...
   python -m course grade run wants        # collect, autograde (parallel, sandboxed), feedback
-  python -m course grade report           # class analytics, grades.csv, canvas-grades.csv
-  jupyter lab   # then open the Formgrader to hand-grade rewrites""")
+  jupyter lab   # then open the Formgrader to hand-grade rewrites
+  python -m course grade feedback wants --release   # feedback up to date, then released
+  python -m course grade report           # class analytics, grades.csv, canvas-grades.csv""")
+    return 0
+
+
+def _grade_add(args: argparse.Namespace) -> int:
+    from .grade.folder import add_assignment
+
+    result = add_assignment(course_dir=args.course, file=args.file, due=args.due)
+    print(f"Wrote {', '.join(result.written) or 'nothing new'}; the assignment is generated "
+          "(release/ and the gradebook). Grades already given stay; the next `grade run` "
+          "regrades what a changed key affects.")
     return 0
 
 
@@ -89,9 +109,17 @@ def _grade_run(args: argparse.Namespace) -> int:
 
     summary = grade_run(course_dir=args.course, assignment=args.assignment,
                         workers=args.workers, unsafe=args.unsafe, force=args.force,
-                        timeout=args.timeout, progress=not args.quiet)
+                        timeout=args.timeout, progress=not args.quiet,
+                        students=args.student, accept_late=args.accept_late)
     print(format_run_summary(summary))
     return 0
+
+
+def _late(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{math.ceil(seconds / 60)} min late"
+    hours = seconds / 3600
+    return f"{hours:.1f} h late" if hours < 48 else f"{hours / 24:.1f} days late"
 
 
 def format_run_summary(summary: RunSummary, *, next_step: bool = True) -> str:
@@ -99,7 +127,8 @@ def format_run_summary(summary: RunSummary, *, next_step: bool = True) -> str:
     n = len(summary.outcomes)
     lines = []
     if summary.collected:
-        lines.append("Collected new submissions from the exchange.")
+        lines.append(f"Collected {len(summary.collected)} new submission"
+                     f"{'s' * (len(summary.collected) != 1)} from the exchange.")
     if not summary.sandboxed:
         lines.append("WARNING: graded WITHOUT a sandbox (--unsafe): students' code ran "
                      "with your rights.")
@@ -107,22 +136,65 @@ def format_run_summary(summary: RunSummary, *, next_step: bool = True) -> str:
         lines.append(f"Graded {n} submission{'s' * (n != 1)} of {summary.assignment} in "
                      f"{summary.seconds:.1f} s with {summary.workers} worker(s); "
                      f"{len(summary.already_graded)} already graded.")
+        why: dict[str, list[str]] = {}
+        for student, reason in summary.reasons.items():
+            why.setdefault(reason, []).append(student)
+        lines += [f"  {reason}: {_names(students)}" for reason, students in why.items()
+                  if reason != "new"]
     else:
         lines.append(f"Nothing new to grade: {len(summary.already_graded)} submissions of "
                      f"{summary.assignment} already graded (--force grades them again).")
+    for student, what in sorted(summary.held_late.items()):
+        lines.append(f"Held back: {student} {what}; to grade the late one instead: "
+                     f"python -m course grade run {summary.assignment} --student {student} "
+                     "--accept-late")
+    late = [o for o in summary.outcomes if o.late_seconds > 0]
+    if late:
+        lines.append(f"{len(late)} late (due {summary.due} UTC): " + ", ".join(
+            f"{o.student} {_late(o.late_seconds)}"
+            + (f", penalty {o.late_penalty:g}" if o.late_penalty else "") for o in late))
     troubled = [o for o in summary.outcomes if o.problems]
     if troubled:
         lines.append(f"{len(troubled)} had problems (zero for the items affected):")
         lines += [f"  {o.student}: {p}" for o in troubled for p in o.problems]
+    regrade = [o for o in summary.outcomes if o.regrade]
+    if regrade:
+        lines.append(f"{len(regrade)} hand grade(s) kept but flagged for you to look again "
+                     "(the answer changed since you graded it): " + ", ".join(
+                         f"{o.student} {'/'.join(o.regrade)}" for o in regrade))
     hand = [o for o in summary.outcomes if o.hand_grading]
     if hand:
         lines.append(f"{len(hand)} wait for hand grading (open the Formgrader): "
-                     + ", ".join(o.student for o in hand[:10]) + (" ..." * (len(hand) > 10)))
+                     + _names([o.student for o in hand]))
+    if summary.refreshed:
+        lines.append(f"Feedback written again for {len(summary.refreshed)} whose grades "
+                     f"changed since (hand grades): {_names(summary.refreshed)}")
     lines.append(f"Details: grade-runs/{summary.assignment}/ (one record per student) and "
                  f"grade-runs/{summary.assignment}.log (nbgrader's log).")
     if next_step:
         lines.append("Next: python -m course grade report")
     return "\n".join(lines)
+
+
+def _names(students: list[str], shown: int = 10) -> str:
+    return ", ".join(students[:shown]) + (" ..." if len(students) > shown else "")
+
+
+def _grade_feedback(args: argparse.Namespace) -> int:
+    from .grade.feedback import grade_feedback
+
+    result = grade_feedback(course_dir=args.course, assignment=args.assignment,
+                            release=args.release)
+    if result.refreshed:
+        print(f"Feedback written again for {len(result.refreshed)} whose grades changed: "
+              f"{_names(result.refreshed)}")
+    else:
+        print(f"Every feedback page of {args.assignment} matches the gradebook.")
+    for student, why in sorted(result.failed.items()):
+        print(f"  {student}: not written: {why}")
+    if result.released:
+        print("Released to the students (nbgrader release_feedback).")
+    return 1 if result.failed else 0
 
 
 def _grade_report(args: argparse.Namespace) -> int:
@@ -131,6 +203,11 @@ def _grade_report(args: argparse.Namespace) -> int:
     files = write_class_report(course_dir=args.course, out_dir=args.out)
     print(f"Class report: {files.html}\nGrades: {files.grades_csv}\n"
           f"Canvas gradebook import: {files.canvas_csv}")
+    if files.without_canvas_id:
+        print(f"Note: no Canvas id for {', '.join(files.without_canvas_id)}: Canvas's import "
+              "matches those columns by title, and makes a new assignment of a title it "
+              "does not know. Set c.CanvasExport.assignment_ids = {\"wants\": 123456} in "
+              "nbgrader_config.py (the number in the assignment's Canvas address).")
     return 0
 
 
@@ -151,8 +228,8 @@ def _grade_pool(args: argparse.Namespace) -> int:
     print(format_pool(summaries))
     if args.course:
         ids = update_course(pool=args.pool, course_dir=args.course)
-        print(f"Updated keys/ and source/ of {', '.join(ids)} in {args.course}; next: "
-              "nbgrader generate_assignment ASSIGNMENT")
+        print(f"Added or updated {', '.join(ids)} in {args.course} (keys/, source/, "
+              "release/ and the gradebook); next: nbgrader release_assignment ASSIGNMENT")
     return 0
 
 
@@ -234,8 +311,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--assignments", default=SAMPLE_ASSIGNMENTS, metavar="SRC",
                    help="folder of assignment files with their keys (default: the "
                         f"repository's samples, {SAMPLE_ASSIGNMENTS})")
-    p.add_argument("--force", action="store_true", help="use DIR even if it is not empty")
+    p.add_argument("--force", action="store_true", help="use DIR even if it is not empty, "
+                   "adding what is missing; nothing there is ever overwritten")
+    p.add_argument("--exchange", metavar="EXCHANGE", help="where students fetch and submit "
+                   "(default: DIR-exchange beside the course folder)")
     p.set_defaults(run=_grade_init)
+    p = grade_verbs.add_parser(
+        "add", help="add or update one assignment in a live course",
+        description="Copy an assignment file (its key) to keys/, build its source notebook, "
+                    "generate it (release/ and the gradebook) and set its due date. Grades "
+                    "already given stay; the next `grade run` regrades what a changed key "
+                    "affects. To apply an edit made in keys/ itself, give that file.")
+    p.add_argument("file", metavar="FILE.yaml", help="the assignment file, key included")
+    p.add_argument("--course", default=".", metavar="DIR",
+                   help="the course folder (default: the current folder)")
+    p.add_argument("--due", metavar="WHEN", help='due date and time, e.g. "2026-12-01 17:00" '
+                   "(UTC unless a zone follows)")
+    p.set_defaults(run=_grade_add)
     p = grade_verbs.add_parser(
         "run", help="collect, autograde (in parallel, sandboxed) and write feedback",
         description="Grade every submission of ASSIGNMENT in a course folder: collect from "
@@ -249,12 +341,28 @@ def build_parser() -> argparse.ArgumentParser:
                    "two per CPU)")
     p.add_argument("--timeout", type=int, metavar="SECONDS",
                    help="longest a cell may run before it is interrupted (default 30)")
-    p.add_argument("--force", action="store_true", help="regrade submissions already graded")
+    p.add_argument("--force", action="store_true", help="regrade every submission (hand "
+                   "grades and comments are kept)")
+    p.add_argument("--student", action="append", metavar="ID",
+                   help="regrade this student's submission only (repeat for more)")
+    p.add_argument("--accept-late", action="store_true",
+                   help="with --student: grade the student's late resubmission instead of "
+                        "the on-time one")
     p.add_argument("--unsafe", action="store_true",
                    help="grade without a sandbox where bubblewrap cannot run (students' "
                         "code then runs with your rights)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_grade_run)
+    p = grade_verbs.add_parser(
+        "feedback", help="write again feedback older than its grades; --release hands it out",
+        description="Bring every feedback page of ASSIGNMENT up to date with the gradebook "
+                    "(hand grades and comments given in the formgrader since), then, with "
+                    "--release, release them to the students.")
+    p.add_argument("assignment", metavar="ASSIGNMENT")
+    p.add_argument("--course", default=".", metavar="DIR",
+                   help="the course folder (default: the current folder)")
+    p.add_argument("--release", action="store_true", help="then release feedback to students")
+    p.set_defaults(run=_grade_feedback)
     p = grade_verbs.add_parser(
         "report", help="class analytics of the gradebook (HTML with plots) and grade CSVs",
         description="Write reports/class-report.html (score distributions, per-student "

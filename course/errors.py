@@ -54,10 +54,10 @@ class UnknownPlatformError(UsageError, ValueError):
 class UnknownIdError(UsageError, KeyError):
     """An id that is not in the course's data; the message names the closest ids."""
 
-    def __init__(self, what: str, given: str, known: Iterable[str]):
-        close = difflib.get_close_matches(str(given), list(known), n=3, cutoff=0.5)
+    def __init__(self, what: str, given: str, known: Iterable[str], detail: str = ""):
+        close = difflib.get_close_matches(str(given), sorted(known), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
-        super().__init__(f"no {what} {given!r}{hint}")
+        super().__init__(f"no {what} {given!r}{detail}{hint}")
 
     def __str__(self) -> str:  # KeyError would quote the message again
         return str(self.args[0])

@@ -616,3 +616,56 @@ def test_axe_finds_nothing_in_the_course_outputs(page, lab, notebook):
         + "; ".join(" ".join(n["target"]) + " " + n["html"][:120] for n in v["nodes"][:3])
         for v in results.response["violations"]]
     assert not violations, "\n".join(violations)
+#: What the formgrader's page calls of MathJax 2 (typesetting is not under test).
+MATHJAX_STAND_IN = """window.MathJax = {Hub: {Config() {}, Queue() {}, Typeset() {},
+    Startup: {signal: {Interest(listen) { setTimeout(() => listen("End"), 0); }}}}};"""
+
+
+def test_a_rewrite_gets_a_comment_box_and_no_stray_score_in_the_formgrader(page, lab):
+    """A student's rewrite, graded by `grade run`, opened in the formgrader: a comment box
+    sits under it (typing in it reaches the gradebook), and no "Out[n]: 0" under it."""
+    from nbgrader.api import Gradebook
+
+    from course.exercises.answers import save_answer
+    from course.grade.pipeline import grade_run
+    from course.grade.sandbox import sandbox_problem
+
+    course = lab["course"]
+    submitted = course / "submitted" / "rita" / "wants"
+    shutil.copytree(course / "release" / "wants", submitted)
+    save_answer(submitted, "wants-g6", "What would you like to try first? Come by for a "
+                                       "free class whenever suits you.")
+    (submitted / "timestamp.txt").write_text("2026-11-20 10:00:00.000000 UTC")
+    grade_run(course_dir=course, assignment="wants", unsafe=bool(sandbox_problem()),
+              progress=False)
+    db = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db) as gb:
+        notebook_id = gb.find_submission_notebook("wants", "wants", "rita").id
+    # nbgrader's formgrader loads MathJax from a CDN and stops binding its inputs without
+    # it; this machine may be offline, so the test serves a stand-in for that one file.
+    page.route("**/mathjax/**", lambda route: route.fulfill(
+        content_type="application/javascript", body=MATHJAX_STAND_IN))
+    # the page's own requests to the formgrader's API carry the token, as after a login
+    page.set_extra_http_headers({"Authorization": f"token {TOKEN}"})
+    page.goto(f"{lab['url']}/formgrader/submissions/{notebook_id}/?token={TOKEN}")
+    box = page.locator("#wants-g6-comments-comment")
+    box.wait_for(state="visible")
+
+    rewrite = page.locator(".cell", has=page.locator("text=Rewrite submitted"))
+    assert rewrite.count() == 1
+    assert "Out[" not in rewrite.inner_text()
+    # the formgrader has bound the box to the gradebook's comment once it has a placeholder
+    page.wait_for_function("document.querySelector('#wants-g6-comments-comment')"
+                           ".placeholder.length > 0")
+    box.fill("Warm and inviting; say what the free class is.")
+    box.evaluate("box => box.blur()")  # the formgrader saves a comment when it loses focus
+    deadline = time.time() + 30
+    while True:
+        with Gradebook(db) as gb:
+            saved = gb.find_comment("wants-g6-comments", "wants", "wants",
+                                    "rita").manual_comment
+        if saved or time.time() > deadline:
+            break
+        time.sleep(0.5)
+    assert saved == "Warm and inviting; say what the free class is."
+    shot(page, "formgrader-rewrite")

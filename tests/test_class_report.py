@@ -210,17 +210,28 @@ def test_the_exports_match_the_gradebook(graded_class):
     with open(files.grades_csv, newline="") as f:
         reader = csv.DictReader(f)
         rows = {r["student"]: r for r in reader}
-    assert reader.fieldnames == ["student", "wants", "total", "percent"]
+    assert reader.fieldnames == ["student", "wants", "wants status", "wants due",
+                                 "wants submitted", "wants hours late", "wants penalty",
+                                 "total", "percent"]
+    assert list(rows) == sorted(rows, key=str.casefold)
     assert {s: float(r["total"]) for s, r in rows.items()} == pytest.approx(recorded)
+    assert {r["wants status"] for r in rows.values()} <= {"graded", "pending"}
+    assert all(r["wants submitted"].startswith("2026-11-20") for r in rows.values())
     assert {s: float(r["percent"]) for s, r in rows.items()} == pytest.approx(
         {s: 100 * v / WANTS_POINTS for s, v in recorded.items()}, abs=1e-3)
     with open(files.canvas_csv, newline="") as f:
         canvas = list(csv.reader(f))
-    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "wants"]
-    assert canvas[1] == ["Points Possible", "", "", "", "", f"{WANTS_POINTS:g}"]
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
+                         "Assignment 1: the five wants", "wants: submitted (UTC)",
+                         "wants: hours late", "wants: late penalty"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", f"{WANTS_POINTS:g}",
+                         *["(read only)"] * 3]
     assert len(canvas) == 2 + len(students)
-    assert {r[3]: float(r[5]) for r in canvas[2:]} == pytest.approx(
-        {s: round(v, 2) for s, v in recorded.items()})
+    pending = {s for s, r in rows.items() if r["wants status"] == "pending"}
+    assert pending, "some rewrites wait for a person"
+    assert {r[3]: float(r[5]) for r in canvas[2:] if r[3] not in pending} == pytest.approx(
+        {s: round(v, 2) for s, v in recorded.items() if s not in pending})
+    assert all(r[5] == "" for r in canvas[2:] if r[3] in pending), "pending: left blank"
 
 
 def test_the_html_report(graded_class):
@@ -338,3 +349,16 @@ def test_a_variant_much_harder_than_the_others_is_flagged():
     few = variant_statistics(grades=pd.DataFrame(rows[:9]),
                              variants=pd.DataFrame(variants[:9]))
     assert not few["unfair"].any()
+def test_a_gradebook_that_fails_its_integrity_check_is_not_reported_from(graded_class,
+                                                                        tmp_path):
+    from test_pipeline import wreck
+
+    course, _, _ = graded_class
+    copy = tmp_path / "copy"
+    shutil.copytree(course, copy)
+    wreck(copy / "gradebook.db")
+    shutil.rmtree(copy / "reports")
+    with pytest.raises(CourseError, match=r"not a readable nbgrader gradebook.*backup") as error:
+        write_class_report(course_dir=copy)
+    assert "\n" not in str(error.value)
+    assert not (copy / "reports").exists()

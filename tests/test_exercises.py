@@ -530,3 +530,80 @@ def test_cards_use_no_headings_and_name_problems_in_words():
     assert not re.search(r"<h\d", principle) and "✓ Do" in principle
     assert load_knowledge().principles["want-interact"].summary not in principle, \
         "the lesson explains the principle; its card adds examples"
+
+
+# --- options keep their ids: answers name ids, so rewording never changes a score ----------
+
+def _choice_item(options, key, kind="single"):
+    from course.exercises import build_item
+
+    raw = {"id": "t-opt", "kind": kind, "prompt": "Pick", "options": options, "key": key,
+           "principles": ["want-interact"]}
+    return build_item(raw, {}, "test.yaml")
+
+
+def test_plain_options_get_slug_ids_and_checks_take_ids_letters_and_texts():
+    item = _choice_item(["Reply in your own voice, and thank them.", "Delete it!"],
+                        "Reply in your own voice, and thank them.")
+    assert item.ids == ("reply-in-your-own-voice-and-thank-them", "delete-it")
+    assert item.key_ids == ("reply-in-your-own-voice-and-thank-them",)
+    for answer in ("reply-in-your-own-voice-and-thank-them", "A", "a",
+                   "reply in your own voice, AND thank them.",
+                   "Reply in your own voice and thank them"):  # saved before a comma was fixed
+        assert check(item, answer).status == CORRECT, answer
+    assert check(item, "B").status == WRONG and check(item, "Z").status == WRONG
+    assert "Reply in your own voice" in item.solution()
+
+
+def test_fixing_a_comma_in_an_option_and_its_key_keeps_every_saved_answer_right():
+    before = _choice_item(["Two plans compare with prices", "Only 2 left!"],
+                          ["Two plans compare with prices"], kind="multiple")
+    saved = before.right_answer()  # what a widget saved: ids
+    after = _choice_item(["Two plans compare, with prices", "Only 2 left!"],
+                         ["Two plans compare, with prices"], kind="multiple")
+    assert saved == ["two-plans-compare-with-prices"]
+    assert check(after, saved).status == CORRECT
+
+
+def test_an_option_with_its_own_id_can_be_reworded():
+    first = _choice_item([{"id": "engage", "text": "Reply and engage"}, "Delete it"], "engage")
+    reworded = _choice_item([{"id": "engage", "text": "Thank them and engage with the point"},
+                             "Delete it"], "Thank them and engage with the point")
+    assert first.right_answer() == reworded.right_answer() == "engage"
+    assert check(reworded, first.right_answer()).status == CORRECT
+    assert check(reworded, "Reply and engage").status == WRONG, "the old text is gone"
+
+
+def test_two_options_with_one_id_and_a_key_that_is_no_option_are_data_errors():
+    from course.errors import DataError
+
+    with pytest.raises(DataError, match="two options share the id 'same-words'"):
+        _choice_item(["Same words", "same, words!"], "Same words")
+    with pytest.raises(DataError, match="not among the options"):
+        _choice_item(["One", "Two"], "Three")
+
+
+def test_a_student_notebook_rebuilds_the_same_ids_from_the_public_fields():
+    from course.exercises import item_from_public
+
+    item = _choice_item([{"id": "engage", "text": "Reply, thank them"}, "Delete it"],
+                        "engage")
+    spec = item.public()
+    assert "key" not in json.dumps(spec)
+    rebuilt = item_from_public(spec)
+    assert rebuilt.ids == item.ids == ("engage", "delete-it")
+    assert rebuilt.options == item.options and rebuilt.key is None
+
+
+def test_choice_widgets_show_texts_save_ids_and_take_an_answer_saved_as_text(tmp_path):
+    item = _choice_item(["Reply, thank them", "Delete it"], "Reply, thank them")
+    w = widget(item, tmp_path)
+    assert sorted(label for label, _ in w.radio.options) == ["Delete it", "Reply, thank them"]
+    w.radio.value = "delete-it"
+    assert w.answer == "delete-it"
+    w.answer = "Reply, thank them"  # an answer saved as text before options had ids
+    assert w.radio.value == "reply-thank-them" and w.submit().status == CORRECT
+    many = widget(_choice_item(["Reply, thank them", "Delete it"], ["Delete it"],
+                               kind="multiple"), tmp_path / "another-learner")
+    many.boxes["delete-it"].value = True
+    assert many.answer == ["delete-it"] and many.boxes["delete-it"].description == "Delete it"

@@ -6,6 +6,8 @@ import csv
 import html
 import json
 import re
+import shutil
+import stat
 
 import nbformat
 import pytest
@@ -418,3 +420,71 @@ def test_every_released_assignment_scores_zero_untouched(tmp_path, monkeypatch):
         assert all(f.score == 0 for f in results.values()), assignment.id
         out = run_nbgrader(["validate", str(released)], stdout=True)
         assert "VALIDATION FAILED" in out, assignment.id
+
+
+def test_grade_init_never_overwrites_what_the_instructor_edited(tmp_path, course_cli):
+    course = init_course(folder=tmp_path / "course", assignments=SAMPLES)
+    key, config = course / "keys" / "wants.yaml", course / "nbgrader_config.py"
+    key.write_text(key.read_text() + "\n# my fix\n")
+    config.write_text(config.read_text() + "\nc.ExecuteGuarded.timeout = 5\n")
+    (course / "source" / "final").rename(course / "final-aside")  # an assignment gone
+    again = course_cli("grade", "init", str(course), "--force")
+    assert again.returncode == 0, again.stderr
+    assert key.read_text().endswith("# my fix\n")
+    assert config.read_text().endswith("c.ExecuteGuarded.timeout = 5\n")
+    assert "Kept as they were (never overwritten): nbgrader_config.py" in again.stdout
+    assert (course / "source" / "final" / "final.ipynb").is_file(), "what is missing is added"
+
+
+def test_grade_init_on_a_file_gets_one_line(tmp_path, course_cli):
+    (tmp_path / "notes.txt").write_text("keep me")
+    for target in (tmp_path / "notes.txt", tmp_path / "notes.txt" / "course"):
+        result = course_cli("grade", "init", str(target))
+        assert result.returncode == 2
+        assert result.stderr.startswith("course: error: ") and "is a file" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
+
+
+def test_grade_add_updates_one_assignment_in_a_live_course(tmp_path, course_cli):
+    from course.grade.folder import CourseFolder
+
+    course = init_course(folder=tmp_path / "course", assignments=SAMPLES)
+    added = course_cli("grade", "add", str(course / "keys" / "wants.yaml"), "--course",
+                       str(course), "--due", "2026-12-01 17:00")
+    assert added.returncode == 0, added.stderr
+    changed = tmp_path / "wants.yaml"
+    changed.write_text((SAMPLES / "wants.yaml").read_text().replace(
+        "Which tags does this post carry? Tick every one that applies.",
+        "Which tags does this post carry? Tick all that apply.", 1))
+    updated = course_cli("grade", "add", str(changed), "--course", str(course))
+    assert updated.returncode == 0, updated.stderr
+    assert CourseFolder.open(course).key("wants").items["wants-g1"].prompt.endswith(
+        "Tick all that apply.")
+    released = (course / "release" / "wants" / "wants.ipynb").read_text()
+    assert "Tick all that apply." in released
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        assert f"{gb.find_assignment('wants').duedate:%Y-%m-%d %H:%M}" == "2026-12-01 17:00"
+    assert stat.S_IMODE((course / "gradebook.db").stat().st_mode) == 0o600
+    wrong = course_cli("grade", "add", str(changed), "--course", str(course), "--due", "soon")
+    assert wrong.returncode == 2 and "is not a date and time" in wrong.stderr
+
+
+def test_validate_fails_on_unanswered_widget_items_and_passes_when_answered(tmp_path,
+                                                                            monkeypatch):
+    course = init_course(folder=tmp_path / "course", assignments=SAMPLES)
+    monkeypatch.chdir(course)
+    run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"])
+    student = tmp_path / "student" / ASSIGNMENT
+    shutil.copytree(course / "release" / ASSIGNMENT, student)
+    nb = notebook(student)
+    answer_code(nb, GOOD_CODE)
+    write(student, nb)
+    out = run_nbgrader(["validate", str(student / f"{ASSIGNMENT}.ipynb")], stdout=True)
+    assert "Success" not in out and "Question 1 is not answered yet" in out
+    # Released before any roster, so the notebook shows each item's default version.
+    for item_id, answer in {i.id: i.right_answer() for i in KEY.items.values()
+                            if i.kind != "rewrite"}.items():
+        save_answer(student, item_id, answer)
+    out = run_nbgrader(["validate", str(student / f"{ASSIGNMENT}.ipynb")], stdout=True)
+    assert "Success! Your notebook passes all the tests." in out, out

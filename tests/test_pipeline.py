@@ -3,8 +3,10 @@ submission, graded by the real nbgrader in parallel sandboxed workers."""
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
 import tempfile
@@ -17,7 +19,7 @@ from nbgrader.api import Gradebook
 from nbgrader.tests import run_nbgrader
 
 from course.errors import CourseError
-from course.grade.folder import generate_assignment, init_course
+from course.grade.folder import CourseFolder, generate_assignment, init_course
 from course.grade.pipeline import _ctrl_c_held_back, grade_run
 from course.grade.sandbox import sandbox_problem
 from course.grade.simulate import BAD_SUBMISSIONS, simulate_class
@@ -71,8 +73,6 @@ def add_probe_student(course, like="s01"):
     src = course / "submitted" / like / ASSIGNMENT
     dst = course / "submitted" / "zz-probe" / ASSIGNMENT
     dst.parent.mkdir(parents=True)
-    import shutil
-
     shutil.copytree(src, dst)
     nb = nbformat.read(dst / f"{ASSIGNMENT}.ipynb", as_version=4)
     nb.cells.insert(1, nbformat.v4.new_code_cell(PROBE.format(course=str(course),
@@ -294,6 +294,7 @@ def test_without_bubblewrap_it_refuses_unless_unsafe(tmp_path):
     out, err = unsafe.communicate(timeout=300)
     assert unsafe.returncode == 0, err
     assert "WITHOUT a sandbox" in out and "Graded 2 submissions" in out
+    assert err.strip() == "", "nothing per submission on the terminal (no TCP warnings)"
     # the control: unsandboxed, the same probe reaches the keys and the other student
     reached = {k for k, v in probe_results(course).items() if v.startswith("REACHED")}
     assert {"keys", "other-student", "gradebook", "source", "debugger"} <= reached
@@ -316,9 +317,13 @@ def test_bad_requests_get_one_line(tmp_path, setup, message):
 
 
 def test_make_demo_builds_grades_and_reports_a_class(tmp_path):
+    # as `.venv/bin/python -m course grade demo` runs with the virtualenv not on PATH
+    env = {**os.environ, "PATH": os.pathsep.join(
+        p for p in os.environ["PATH"].split(os.pathsep)
+        if Path(p).resolve() != Path(sys.executable).parent.resolve())}
     demo = subprocess.run([sys.executable, "-m", "course", "grade", "demo", "--students", "4",
                            "--folder", str(tmp_path / "demo")], capture_output=True, text=True,
-                          timeout=600)
+                          timeout=600, env=env)
     assert demo.returncode == 0, demo.stderr
     for step in ("1/4 course folder", "2/4 released", "3/4 grading", "4/4 class report"):
         assert step in demo.stdout
@@ -380,8 +385,8 @@ def test_it_collects_from_the_exchange_first(tmp_path, monkeypatch):
     (course / "nbgrader_config.py").write_text(
         (course / "nbgrader_config.py").read_text()
         + f"\nc.Exchange.cache = r'{cache}'\nc.ExchangeCollect.check_owner = False\n")
-    flags = ["--Exchange.root", str(course / "exchange"), "--Exchange.cache", str(cache),
-             "--course", "smm-course"]
+    flags = ["--Exchange.root", str(course.parent / "course-exchange"),
+             "--Exchange.cache", str(cache), "--course", "smm-course"]
     monkeypatch.chdir(course)
     run_nbgrader(["release_assignment", ASSIGNMENT, *flags])
     for student, tags in (("ana", ["hard-sell", "spam", "pressure"]), ("ben", ["spam"])):
@@ -402,3 +407,131 @@ def test_it_collects_from_the_exchange_first(tmp_path, monkeypatch):
     assert summary.collected
     scores = {o.student: o.score for o in summary.outcomes}
     assert scores == {"ana": 1.0, "ben": pytest.approx(1 / 3, abs=1e-3)}
+
+
+@needs_sandbox
+def test_plain_nbgrader_autograde_in_a_course_from_grade_init_is_sandboxed(tmp_path):
+    """The instructor skips `grade run` and uses nbgrader's own commands (as the
+    formgrader's Autograde button does): the probe still reads nothing of theirs."""
+    course = init_course(folder=tmp_path / "course", assignments=SAMPLES)
+    env = {**os.environ, "PATH": f"{ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}"}
+    nbgrader = [sys.executable, "-m", "nbgrader"]
+    made = subprocess.run([*nbgrader, "generate_assignment", ASSIGNMENT], cwd=course,
+                          env=env, capture_output=True, text=True, timeout=300)
+    assert made.returncode == 0, made.stderr
+    simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=1, seed=7)
+    probe = course / "submitted" / "zz-probe" / ASSIGNMENT
+    shutil.copytree(course / "submitted" / "s01" / ASSIGNMENT, probe)
+    nb = nbformat.read(probe / f"{ASSIGNMENT}.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(PROBE.format(course=str(course),
+                                                              repo=str(ROOT))))
+    nbformat.write(nb, probe / f"{ASSIGNMENT}.ipynb")
+    graded = subprocess.run([*nbgrader, "autograde", ASSIGNMENT], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert graded.returncode == 0, graded.stderr
+    reached = {k: v for k, v in probe_results(course).items() if not v.startswith("blocked")}
+    assert reached == {}, reached
+    # Only the instructor reaches the course folder; the keys and gradebook are theirs.
+    assert stat.S_IMODE(course.stat().st_mode) == 0o700
+    assert stat.S_IMODE((course / "keys").stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (course / "keys").iterdir()} == {0o600}
+    exchange = Path(CourseFolder.open(course).config.Exchange.root)
+    assert exchange == course.parent / "course-exchange" and course not in exchange.parents
+
+
+def test_plain_nbgrader_autograde_refuses_where_the_sandbox_cannot_run(tmp_path):
+    course = make_course(tmp_path / "course")
+    simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=1, seed=7)
+    env = {**os.environ, "PATH": str(ROOT / ".venv" / "bin")}  # no bwrap on PATH
+    graded = subprocess.run([sys.executable, "-m", "nbgrader", "autograde", ASSIGNMENT],
+                            cwd=course, env=env, capture_output=True, text=True, timeout=600)
+    assert "cannot sandbox students' code: bwrap" in graded.stdout + graded.stderr
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        scores = {g.name: g.auto_score for nb in gb.find_submission(ASSIGNMENT, "s01").notebooks
+                  for g in nb.grades}
+    assert scores["wants-g5"] in (None, 0), "the student's code never ran"
+
+
+def wreck(db):
+    """Damage one page in the middle of a SQLite file, as a crash on a bad disk might."""
+    data = bytearray(db.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    data[5 * page:5 * page + 64] = b"\xff" * 64
+    db.write_bytes(bytes(data))
+
+
+def test_run_requests_that_cannot_work_get_one_line_before_anything_is_touched(tmp_path):
+    course = make_course(tmp_path / "course")
+    simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=1, seed=7)
+    misspelt = run_cli("run", "want", cwd=course)
+    _, err = misspelt.communicate(timeout=120)
+    assert misspelt.returncode == 2 and len(err.strip().splitlines()) == 1, err
+    assert "no assignment 'want'" in err and "did you mean 'wants'" in err
+    wreck(course / "gradebook.db")
+    damaged = run_cli("run", ASSIGNMENT, cwd=course)
+    _, err = damaged.communicate(timeout=120)
+    assert damaged.returncode == 1 and len(err.strip().splitlines()) == 1, err
+    assert "gradebook.db is not a readable nbgrader gradebook" in err and "backup" in err
+    assert not (course / "grade-runs").exists() and not (course / "autograded").exists()
+
+
+def test_a_late_resubmission_is_held_back_until_accepted(tmp_path, monkeypatch):
+    from course.exercises.answers import save_answer
+
+    course = make_course(tmp_path / "course")
+    exchange, cache = course.parent / "course-exchange", tmp_path / "cache"
+    (course / "nbgrader_config.py").write_text(
+        (course / "nbgrader_config.py").read_text()
+        + f"\nc.Exchange.cache = r'{cache}'\nc.ExchangeCollect.check_owner = False\n")
+    flags = ["--Exchange.root", str(exchange), "--Exchange.cache", str(cache),
+             "--course", "smm-course"]
+    monkeypatch.chdir(course)
+    run_nbgrader(["release_assignment", ASSIGNMENT, *flags])
+    home = tmp_path / "home" / "lea"
+    home.mkdir(parents=True)
+
+    def submit(tags):
+        save_answer(home / ASSIGNMENT, "wants-g1", tags)
+        monkeypatch.chdir(home)
+        run_nbgrader(["submit", ASSIGNMENT, "--student", "lea", *flags])
+
+    monkeypatch.chdir(home)
+    run_nbgrader(["fetch_assignment", ASSIGNMENT, *flags])
+    submit(["spam"])  # on time
+    unsafe = bool(sandbox_problem())
+    first = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=unsafe, progress=False)
+    assert first.collected == ["lea"] and first.outcomes[0].score == pytest.approx(1 / 3, 1e-3)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_assignment(ASSIGNMENT, duedate=time.strftime(
+            "%Y-%m-%d %H:%M:%S", time.gmtime()))
+    time.sleep(1)
+    submit(["hard-sell", "spam", "pressure"])  # all right, but late
+    held = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=unsafe, progress=False)
+    assert held.outcomes == [] and held.collected == []
+    assert "after the due date: the on-time submission counts" in held.held_late["lea"]
+    with pytest.raises(CourseError, match="--accept-late goes with --student"):
+        grade_run(course_dir=course, assignment=ASSIGNMENT, accept_late=True, progress=False)
+    late = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=unsafe, progress=False,
+                     students=["lea"], accept_late=True)
+    [outcome] = late.outcomes
+    assert late.collected == ["lea"] and outcome.score == pytest.approx(1.0)
+    assert outcome.late_seconds > 0 and late.held_late == {}
+
+
+def test_a_reworded_option_that_lost_its_id_stops_the_run_with_the_fix(tmp_path):
+    course = make_course(tmp_path / "course")
+    simulate_class(course_dir=course, assignment_id=ASSIGNMENT, students=1, seed=7)
+    key = course / "keys" / "wants.yaml"
+    key.write_text(key.read_text().replace("Delete it so the post stays positive.",
+                                           "Delete the comment to keep the post positive."))
+    with pytest.raises(CourseError, match=r"wants-g3: students were given option "
+                                          r"'delete-it-so-the-post-stays-positive', which the "
+                                          r"key no longer has") as error:
+        grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=True, progress=False)
+    assert "\n" not in str(error.value) and "{id: delete-it-so-the-post" in str(error.value)
+    assert not (course / "autograded").exists()
+    key.write_text(key.read_text().replace(
+        "- Delete the comment to keep the post positive.",
+        "- {id: delete-it-so-the-post-stays-positive, text: Delete the comment.}"))
+    summary = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=True, progress=False)
+    assert [o.student for o in summary.outcomes] == ["s01"]

@@ -126,10 +126,10 @@ class Item:
         return dict(self.notes).get(oid, "")
 
     def resolve(self, given: Any, order: Sequence[str] | None = None) -> str | None:
-        """The id of the option ``given`` names: its id, its text or label (any case), or
-        its letter in ``order`` (the ids as the learner sees them; data order by
-        default). ``None`` when it names no option."""
-        if not isinstance(given, str):
+        """The id of the option ``given`` names: its id, its text or label (any case), its
+        letter in ``order`` (the ids as the learner sees them; data order by default), or
+        its words with other punctuation. ``None`` when it names no option."""
+        if not isinstance(given, str) or not given.strip():
             return None
         ids = self.ids
         if given in ids:
@@ -142,6 +142,11 @@ class Item:
         order = tuple(order) if order is not None else ids
         if len(letter) == 1 and letter in LETTERS[:len(order)]:
             return order[LETTERS.index(letter)]
+        # A text saved before its option's punctuation was fixed still names it.
+        slug = option_id(given)
+        for oid in ids:
+            if slug in (oid, option_id(self.label(oid))):
+                return oid
         return None
 
     def resolve_many(self, given: Any, order: Sequence[str] | None = None

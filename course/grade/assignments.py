@@ -13,6 +13,7 @@ nbgrader's markers, which ``nbgrader generate_assignment`` strips before release
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,11 @@ from ..errors import DataError, UsageError
 from ..exercises import Item, Rewrite, build_item
 
 __all__ = [
+    "COMMENTS_SUFFIX",
     "VARIANT_KINDS",
     "Assignment",
     "build_source_notebook",
+    "fingerprint",
     "graded_cell_source",
     "load_assignment",
     "load_assignments",
@@ -53,6 +56,12 @@ class Assignment:
     variants: dict[str, dict[str, Item]] = field(default_factory=dict)
     #: item id -> the variant id ``items`` holds, once resolved for one student.
     chosen: dict[str, str] = field(default_factory=dict)
+    #: item id -> fingerprint of its entry in the key file: what a key change is noticed by
+    prints: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def number(self, item_id: str) -> int:
+        """The question number of an item or code task, as the notebook shows it."""
+        return self.order.index(item_id) + 1
 
     def points(self) -> float:
         return sum(i.points for i in self.items.values()) + sum(
@@ -87,8 +96,10 @@ def load_assignment(path: Path | str) -> Assignment:
     # Code tasks go last: an unanswered one raises, and "Run All" stops at the first error,
     # so widgets placed after it would not appear.
     order = [i for i in order if i in items] + [t["id"] for t in tasks]
+    prints = {entry["id"]: fingerprint(json.dumps(entry, sort_keys=True, default=str))
+              for entry in raw["items"]}
     return Assignment(raw["id"], raw["title"], raw["intro"], items, tuple(tasks), tuple(order),
-                      variants)
+                      variants, prints=prints)
 
 
 def _variants(entry: dict, posts: dict, file: str) -> dict[str, Item]:
@@ -150,6 +161,11 @@ def _same_text(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def fingerprint(text: str) -> str:
+    """A short, stable fingerprint of ``text`` (keys and answers are compared by these)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def load_assignments(folder: Path | str) -> dict[str, Assignment]:
     """Every assignment file (``*.yaml``) in ``folder``, by id."""
     folder = Path(folder)
@@ -200,12 +216,16 @@ def spec_of_cell(source: str) -> dict | None:
     except ValueError:
         return None
     return spec if isinstance(spec, dict) else None
+#: The grade id of the comment cell after a hand-graded item is the item's id plus this.
+COMMENTS_SUFFIX = "-comments"
 
 
 def _meta(grade_id: str, *, grade: bool = False, solution: bool = False, locked: bool = True,
-          points: float | None = None) -> dict:
+          points: float | None = None, task: bool = False) -> dict:
     meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
             "solution": solution}
+    if task:
+        meta["task"] = True
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
@@ -232,6 +252,12 @@ def build_source_notebook(assignment: Assignment) -> nbformat.NotebookNode:
             meta = _meta(item_id, grade=True, points=item.points)
             meta["jupyter"] = {"source_hidden": True}  # students see the widget, not its spec
             cells.append(code(graded_cell_source(spec), metadata=meta))
+            if item.hand_graded:
+                # A task cell of no points: nbgrader gives it a comment, so the formgrader
+                # shows a comment box right under the answer, and feedback shows the comment.
+                cells.append(md(f"*Question {number} is graded by your instructor; their "
+                                "comments on it appear here in your feedback.*",
+                                metadata=_meta(item_id + COMMENTS_SUFFIX, points=0, task=True)))
             continue
         task = tasks[item_id]
         cells.append(md(f"## Question {number}\n\n{task['prompt'].strip()}"))

@@ -18,8 +18,9 @@ import pandas as pd
 from ..errors import GradingError
 from ..exercises import TagCritique
 from ..exercises.answers import read_submission_answers
-from .assignments import Assignment
+from .assignments import COMMENTS_SUFFIX, Assignment
 from .folder import CourseFolder
+from .gradebooks import check_gradebook
 from .variants import for_submission
 
 __all__ = ["ClassData", "load_class"]
@@ -29,11 +30,16 @@ __all__ = ["ClassData", "load_class"]
 class ClassData:
     """A course's grading data, one frame each.
 
-    ``grades``: assignment, student, item, kind, score, points, needs_manual_grade.
-    ``items``: assignment, item, kind, points, principles (tuple of ids).
+    ``grades``: assignment, student, item, kind, score, points, needs_manual_grade (the
+    comment boxes under rewrites, which carry no points, are left out).
+    ``items``: assignment, item, kind, points, principles (tuple of ids), number (the
+    question number in the notebook), label ("Q3. A follower replies ...").
     ``choices``: assignment, student, item, tag, chosen, in_key (critique items only).
     ``students``: student, first_name, last_name, lms_user_id (every gradebook student).
-    ``penalties``: assignment, student, penalty (nbgrader's late-submission penalty).
+    ``submissions``: assignment, student, submitted (UTC timestamp or None),
+    late_seconds, penalty (nbgrader's late-submission penalty), pending (a grade waits
+    for a person).
+    ``assignments``: assignment, title (from its key), due (UTC timestamp or None).
     ``problems``: assignment, student, problem (from ``grade-runs/``).
     ``variants``: assignment, student, item, variant (items with a version per student).
     """
@@ -42,7 +48,8 @@ class ClassData:
     items: pd.DataFrame
     choices: pd.DataFrame
     students: pd.DataFrame
-    penalties: pd.DataFrame
+    submissions: pd.DataFrame
+    assignments: pd.DataFrame
     problems: pd.DataFrame
     variants: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["assignment", "student", "item", "variant"]))
@@ -54,14 +61,17 @@ def load_class(*, course: CourseFolder) -> ClassData:
     Raises :class:`~course.errors.GradingError` for a missing or unreadable gradebook, one
     without a graded submission, or a graded assignment without its answer key.
     """
-    grades, penalties, students = _read_gradebook(course.gradebook)
+    check_gradebook(course.gradebook)
+    grades, submissions, students, assignments = _read_gradebook(course.gradebook)
+    grades = grades[~grades["item"].str.endswith(COMMENTS_SUFFIX)]
     keys = {a: course.key(a) for a in grades["assignment"].unique()}
     items = pd.DataFrame([row for a, key in keys.items() for row in _item_rows(a, key)],
-                         columns=["assignment", "item", "kind", "points", "principles"])
+                         columns=["assignment", "item", "kind", "points", "principles",
+                                  "number", "label"])
     grades = grades.merge(items[["assignment", "item", "kind"]], how="left",
                           on=["assignment", "item"]).fillna({"kind": "unknown"})
     choice_rows, variant_rows = [], []
-    for a, s in zip(penalties["assignment"], penalties["student"], strict=True):
+    for a, s in zip(submissions["assignment"], submissions["student"], strict=True):
         folder = course.submitted(s, a)
         if not folder.is_dir():  # nothing to read: not counted as missing every tag
             continue
@@ -73,11 +83,19 @@ def load_class(*, course: CourseFolder) -> ClassData:
     choices = pd.DataFrame(choice_rows,
                            columns=["assignment", "student", "item", "tag", "chosen", "in_key"])
     variants = pd.DataFrame(variant_rows, columns=["assignment", "student", "item", "variant"])
+    assignments["title"] = [keys[a].title if a in keys else a
+                            for a in assignments["assignment"]]
     return ClassData(grades=grades, items=items, choices=choices, students=students,
-                     penalties=penalties, problems=_problems(course), variants=variants)
+                     submissions=submissions, assignments=assignments,
+                     problems=_problems(course), variants=variants)
 
 
-def _read_gradebook(db: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _stamp(value) -> str | None:
+    return None if value is None else f"{value:%Y-%m-%d %H:%M:%S}"
+
+
+def _read_gradebook(db: Path
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     from nbgrader.api import Gradebook
     from sqlalchemy.engine import URL
     from sqlalchemy.exc import SQLAlchemyError
@@ -94,16 +112,24 @@ def _read_gradebook(db: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
             students = [{"student": s.id, "first_name": s.first_name or "",
                          "last_name": s.last_name or "", "lms_user_id": s.lms_user_id or ""}
                         for s in gb.students]
-            grades, submissions = [], []
+            grades, submissions, assignments = [], [], []
             for assignment in gb.assignments:
+                assignments.append({"assignment": assignment.name,
+                                    "due": _stamp(assignment.duedate)})
                 for sub in assignment.submissions:
-                    submissions.append({"assignment": assignment.name, "student": sub.student_id,
-                                        "penalty": float(sub.late_submission_penalty or 0)})
-                    grades += [{"assignment": assignment.name, "student": sub.student_id,
-                                "item": g.name, "score": float(g.score or 0),
-                                "points": float(g.max_score or 0),
-                                "needs_manual_grade": bool(g.needs_manual_grade)}
-                               for notebook in sub.notebooks for g in notebook.grades]
+                    rows = [{"assignment": assignment.name, "student": sub.student_id,
+                             "item": g.name, "score": float(g.score or 0),
+                             "points": float(g.max_score or 0),
+                             "needs_manual_grade": bool(g.needs_manual_grade)}
+                            for notebook in sub.notebooks for g in notebook.grades]
+                    grades += rows
+                    submissions.append({
+                        "assignment": assignment.name, "student": sub.student_id,
+                        "submitted": _stamp(sub.timestamp),
+                        "late_seconds": float(sub.total_seconds_late),
+                        "penalty": float(sub.late_submission_penalty or 0),
+                        "pending": any(r["needs_manual_grade"] for r in rows
+                                       if not r["item"].endswith(COMMENTS_SUFFIX))})
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
         raise GradingError(f"{db}: not a readable nbgrader gradebook ({reason})") from None
@@ -112,14 +138,28 @@ def _read_gradebook(db: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
                           "run ASSIGNMENT` first")
     return (pd.DataFrame(grades), pd.DataFrame(submissions),
             pd.DataFrame(students, columns=["student", "first_name", "last_name",
-                                            "lms_user_id"]))
+                                            "lms_user_id"]),
+            pd.DataFrame(assignments, columns=["assignment", "due"]))
+
+
+#: Longest question text in an item's label, in characters (the rest is cut at a word).
+LABEL_CHARS = 60
+
+
+def _label(number: int, prompt: str) -> str:
+    text = " ".join(prompt.split())
+    if len(text) > LABEL_CHARS:
+        text = text[:LABEL_CHARS].rsplit(" ", 1)[0] + " …"
+    return f"Q{number}. {text}"
 
 
 def _item_rows(assignment: str, key: Assignment) -> list[dict]:
     rows = [{"assignment": assignment, "item": i.id, "kind": i.kind, "points": float(i.points),
-             "principles": tuple(i.principles)} for i in key.items.values()]
+             "principles": tuple(i.principles), "number": key.number(i.id),
+             "label": _label(key.number(i.id), i.prompt)} for i in key.items.values()]
     rows += [{"assignment": assignment, "item": t["id"], "kind": "code",
-              "points": float(t["points"]), "principles": tuple(t.get("principles", ()))}
+              "points": float(t["points"]), "principles": tuple(t.get("principles", ())),
+              "number": key.number(t["id"]), "label": _label(key.number(t["id"]), t["prompt"])}
              for t in key.code_tasks]
     return rows
 
@@ -130,8 +170,9 @@ def _choice_rows(assignment: str, student: str, key: Assignment, answers: dict[s
     for item in key.items.values():
         if not isinstance(item, TagCritique):
             continue
-        chosen = (answers.get(item.id) or {}).get("answer")
-        chosen = {t for t in chosen if isinstance(t, str)} if isinstance(chosen, list) else set()
+        given = (answers.get(item.id) or {}).get("answer")
+        resolved = item.resolve_many(given) if isinstance(given, list) else None
+        chosen = set(resolved[0]) if resolved else set()  # tag ids, however they were saved
         rows += [{"assignment": assignment, "student": student, "item": item.id, "tag": tag,
                   "chosen": tag in chosen, "in_key": tag in item.key}
                  for tag in sorted(chosen | set(item.key))]

@@ -6,22 +6,18 @@ A pool is the same format as the repository's samples (``grading/assignments/``)
 is adding an entry to one of them; :func:`check_pool` validates every file (one line per
 problem: file, entry, field) and measures each assignment against the open-book critic
 (:func:`copy_critic_credit`); :func:`update_course` puts a checked pool into an existing
-course folder without touching its config, secret, gradebook or releases.
+course folder, keeping its config, secret and grades.
 """
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
-from ..errors import GradingError, UsageError
+from ..errors import UsageError
 from ..exercises import TagCritique
-from .assignments import Assignment, build_source_notebook, load_assignments
-from .folder import CourseFolder
-from .variants import RELEASES_SUFFIX
+from .assignments import Assignment, load_assignments
+from .folder import CourseFolder, add_assignment, check_released_variants
 
 __all__ = ["AssignmentSummary", "check_pool", "copy_critic_credit", "update_course"]
 
@@ -82,34 +78,16 @@ def _pool_dir(pool: Path | str) -> Path:
 
 
 def update_course(*, pool: Path | str, course_dir: Path | str) -> list[str]:
-    """Copy the pool's assignment files into the course's keys folder and rebuild their
-    ``source/`` notebooks; return the assignment ids. Nothing else in the course folder
-    changes. Refused, before anything is written, for a released assignment whose
+    """Add or update every assignment of the pool in a live course, as ``grade add`` does
+    for one (:func:`~course.grade.folder.add_assignment`: key, source, release, gradebook
+    entry); return the assignment ids. The config, the course secret and grades already
+    given stay. Refused, before anything is written, for a released assignment whose
     variants would change (students' notebooks already show theirs)."""
     folder = _pool_dir(pool)
     loaded = load_assignments(folder)
     course = CourseFolder.open(course_dir)
     for assignment in loaded.values():
-        _check_released_variants(course, assignment)
+        check_released_variants(course, assignment)
     for assignment in loaded.values():
-        course.keys_dir.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(folder / f"{assignment.id}.yaml", course.key_file(assignment.id))
-        target = course.source(assignment.id)
-        target.mkdir(parents=True, exist_ok=True)
-        nbformat.write(build_source_notebook(assignment), target / f"{assignment.id}.ipynb")
+        add_assignment(course_dir=course.root, file=folder / f"{assignment.id}.yaml")
     return list(loaded)
-
-
-def _check_released_variants(course: CourseFolder, assignment: Assignment) -> None:
-    released = course.keys_dir / f"{assignment.id}{RELEASES_SUFFIX}"
-    if not released.is_file() or not course.key_file(assignment.id).is_file():
-        return
-    before = course.key(assignment.id)
-    for item_id in sorted(set(before.variants) | set(assignment.variants)):
-        old = list(before.variants.get(item_id, {}))
-        new = list(assignment.variants.get(item_id, {}))
-        if old and old != new:
-            raise GradingError(
-                f"{assignment.id}.yaml: entry {item_id!r}: variants: {assignment.id} has been "
-                f"released with variants {', '.join(old)}; changing them would change which "
-                "post students were given: add a new item instead")

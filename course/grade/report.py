@@ -3,7 +3,8 @@
 :func:`write_class_report` renders ``class-report.html`` (tables and inline SVG plots, no
 scripts, nothing fetched) from :mod:`course.grade.classdata` and
 :mod:`course.grade.statistics`, and writes ``grades.csv`` and ``canvas-grades.csv``
-(:func:`canvas_rows`).
+(:func:`canvas_rows`), each with every submission's lateness: due date, when it was
+submitted, hours late and the penalty taken off.
 """
 
 from __future__ import annotations
@@ -12,11 +13,14 @@ import csv
 import html
 import io
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import pandas as pd
+from traitlets import Dict, Int, Unicode
+from traitlets.config import Configurable
 
 from ..errors import UsageError
 from ..files import write_atomically
@@ -33,15 +37,35 @@ from .statistics import (
     score_distribution,
     student_mastery,
     student_totals,
+    submission_status,
     tag_mistakes,
     variant_statistics,
 )
 
-__all__ = ["CANVAS_STUDENT_COLUMNS", "ReportFiles", "canvas_rows", "write_class_report"]
+__all__ = ["CANVAS_STUDENT_COLUMNS", "CanvasExport", "ReportFiles", "canvas_rows",
+           "write_class_report"]
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: The student columns of Canvas's gradebook export, which its import reads back.
 CANVAS_STUDENT_COLUMNS = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+#: What Canvas's import reads in the "Points Possible" row of a column it must not import.
+CANVAS_READ_ONLY = "(read only)"
+
+
+class CanvasExport(Configurable):
+    """How ``canvas-grades.csv`` names assignments (set in the course's nbgrader_config.py,
+    e.g. ``c.CanvasExport.assignment_ids = {"wants": 123456}``)."""
+
+    assignment_ids = Dict(
+        key_trait=Unicode(), value_trait=Int(),
+        help="Canvas's id of each assignment (the number in its Canvas address, "
+             ".../assignments/123456). Canvas's import matches a column headed "
+             "'Title (123456)' to that assignment; without an id it matches the title, and "
+             "a title Canvas does not know becomes a new assignment.").tag(config=True)
+    titles = Dict(
+        key_trait=Unicode(), value_trait=Unicode(),
+        help="The assignment's title in Canvas, if not its title in the assignment file."
+    ).tag(config=True)
 
 
 @dataclass(frozen=True)
@@ -49,43 +73,97 @@ class ReportFiles:
     html: Path
     grades_csv: Path
     canvas_csv: Path
+    #: assignments canvas-grades.csv could not give a Canvas id (an import matches them
+    #: by title, or creates a new assignment)
+    without_canvas_id: tuple[str, ...] = ()
 
 
-def canvas_rows(*, totals: pd.DataFrame, students: pd.DataFrame,
-                points: pd.Series) -> list[list[str]]:
+def canvas_rows(*, totals: pd.DataFrame, students: pd.DataFrame, points: pd.Series,
+                headers: dict[str, str] | None = None,
+                status: pd.DataFrame | None = None) -> list[list[str]]:
     """The rows of a CSV that Canvas's gradebook import reads (the layout of Canvas's own
     gradebook export, which the importer parses back):
 
     - header ``Student, ID, SIS User ID, SIS Login ID, Section``, then one column per
-      assignment, named as in nbgrader (a name Canvas does not know creates a new
-      assignment on import); no total column (Canvas computes its own);
+      assignment, headed ``headers[assignment]`` (``"Title (Canvas id)"``: Canvas matches
+      the id; default: the nbgrader name); no total column (Canvas computes its own);
     - a ``Points Possible`` row with each assignment's points;
     - per student: ``Student`` = "Last, First" from the gradebook (the one name it has,
       else the nbgrader id); ``ID`` = ``lms_user_id`` (Canvas's user id) when set, else
       empty; ``SIS User ID`` empty; ``SIS Login ID`` = the nbgrader student id; ``Section``
-      empty; scores rounded to 2 decimals, empty when not submitted (Canvas leaves those
-      grades unchanged).
+      empty; scores rounded to 2 decimals after any late penalty; empty (Canvas leaves the
+      grade as it is) when not submitted and not yet due, or while a grade waits for a
+      person; 0 when missing after the due date;
+    - with ``status`` (:func:`~course.grade.statistics.submission_status`), per assignment
+      three more columns, marked read-only in the ``Points Possible`` row so the import
+      skips them: when it was submitted (the header gives the due date), hours late, and
+      the late penalty.
 
     Canvas matches a row by ID, then SIS User ID, then SIS Login ID, then name.
     """
     assignments = list(points.index)
-    rows = [[*CANVAS_STUDENT_COLUMNS, *assignments],
-            ["Points Possible", "", "", "", "", *(_number(points[a]) for a in assignments)]]
+    headers = headers or {}
+    late = status.set_index(["student", "assignment"]) if status is not None else None
+    dues: dict[str, str | None] = {} if status is None else dict(zip(
+        status["assignment"], status["due"], strict=True))
+    extra = []
+    if late is not None:
+        for a in assignments:
+            due = f"; due {str(dues[a])[:16]}" if dues.get(a) else ""
+            extra += [(a, "submitted", f"{a}: submitted (UTC{due})"),
+                      (a, "hours_late", f"{a}: hours late"),
+                      (a, "penalty", f"{a}: late penalty")]
+    rows = [[*CANVAS_STUDENT_COLUMNS, *(headers.get(a, a) for a in assignments),
+             *(name for _, _, name in extra)],
+            ["Points Possible", "", "", "", "", *(_number(points[a]) for a in assignments),
+             *([CANVAS_READ_ONLY] * len(extra))]]
     people = students.set_index("student").to_dict("index") if len(students) else {}
     for record in totals.to_dict("records"):
         student = record["student"]
         person = people.get(student, {})
         last, first = person.get("last_name") or "", person.get("first_name") or ""
         name = f"{last}, {first}" if last and first else (last or first or student)
-        rows.append([name, person.get("lms_user_id") or "", "", student, "",
-                     *(_number(record.get(a)) for a in assignments)])
+        scores = []
+        for a in assignments:
+            state = None if late is None or (student, a) not in late.index else late.loc[
+                (student, a), "status"]
+            scores.append("" if state == "pending" else _number(record.get(a)))
+        lateness = []
+        for a, column, _ in extra:
+            value = late.loc[(student, a), column] if late is not None else None
+            if column == "submitted":
+                lateness.append("" if value is None or pd.isna(value) else str(value)[:19])
+            else:
+                lateness.append(_number(value, 4) if late is not None and late.loc[
+                    (student, a), "submitted"] is not None else "")
+        rows.append([name, person.get("lms_user_id") or "", "", student, "", *scores,
+                     *lateness])
     return rows
 
 
-def _number(value) -> str:
+def _number(value, digits: int = 2) -> str:
     if value is None or pd.isna(value):
         return ""
-    return f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
+    return f"{round(float(value), digits):.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _grades_table(totals: pd.DataFrame, status: pd.DataFrame, points: pd.Series
+                  ) -> pd.DataFrame:
+    """``grades.csv``: per student each assignment's score (after any late penalty; 0 if
+    missing after its due date, blank if not submitted yet), its status, due date,
+    submission time, hours late and penalty; then total and percent."""
+    table = totals[["student"]].copy()
+    by_key = status.set_index(["student", "assignment"])
+    for a in points.index:
+        table[a] = totals[a].round(4)
+        for column, name in (("status", "status"), ("due", "due"),
+                             ("submitted", "submitted"), ("hours_late", "hours late"),
+                             ("penalty", "penalty")):
+            values = [by_key.loc[(s, a), column] for s in totals["student"]]
+            table[f"{a} {name}"] = values
+    table["total"] = totals["total"].round(4)
+    table["percent"] = totals["percent"].round(4)
+    return table
 
 
 def write_class_report(*, course_dir: Path | str, out_dir: Path | str | None = None
@@ -93,53 +171,87 @@ def write_class_report(*, course_dir: Path | str, out_dir: Path | str | None = N
     """Write ``class-report.html``, ``grades.csv`` and ``canvas-grades.csv`` to ``out_dir``
     (default ``<course>/reports``, created if missing), each atomically.
 
-    ``grades.csv`` has one row per student: student, each assignment's score, total and
-    percent (see :func:`student_totals`); ``canvas-grades.csv`` is described in
-    :func:`canvas_rows`.
+    ``grades.csv`` has one row per student (see :func:`_grades_table`);
+    ``canvas-grades.csv`` is described in :func:`canvas_rows`. Students are sorted by id,
+    ignoring case.
     """
     course = CourseFolder.open(course_dir, config_required=False)
     data = load_class(course=course)
     points = assignment_points(grades=data.grades)
-    totals = student_totals(grades=data.grades, penalties=data.penalties,
-                            students=data.students["student"])
-    columns = ["student", *points.index, "total", "percent"]
-    grades_text = totals[columns].round(4).to_csv(index=False, lineterminator="\r\n")
-    canvas = canvas_rows(totals=totals, students=data.students, points=points)
-    page = _render(data, totals, points)
+    assignments = data.assignments[data.assignments["assignment"].isin(points.index)]
+    assignments = assignments.set_index("assignment").loc[list(points.index)].reset_index()
+    roster = set(data.students["student"]) | set(data.submissions["student"])
+    status = submission_status(submissions=data.submissions, assignments=assignments,
+                               students=roster, now=time.strftime("%Y-%m-%d %H:%M:%S",
+                                                                  time.gmtime()))
+    missing = [(str(s), str(a)) for s, a, st in zip(
+        status["student"], status["assignment"], status["status"], strict=True)
+        if st == "missing"]
+    totals = student_totals(grades=data.grades, penalties=data.submissions,
+                            students=roster, missing=missing)
+    grades_text = _grades_table(totals, status, points).to_csv(index=False,
+                                                               lineterminator="\r\n")
+    canvas = CanvasExport(config=course.config)
+    titles = dict(zip(assignments["assignment"], assignments["title"], strict=True))
+    headers = {}
+    for a in points.index:
+        title = canvas.titles.get(a) or titles.get(a) or a
+        canvas_id = canvas.assignment_ids.get(a)
+        headers[a] = f"{title} ({canvas_id})" if canvas_id else title
+    rows = canvas_rows(totals=totals, students=data.students, points=points,
+                       headers=headers, status=status)
+    page = _render(data, totals, points, status)
     out = Path(out_dir).expanduser() if out_dir else course.reports_dir
     try:
         out.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
         raise UsageError(f"{out} is a file, not a folder for the report") from None
     files = ReportFiles(out / "class-report.html", out / "grades.csv",
-                        out / "canvas-grades.csv")
+                        out / "canvas-grades.csv",
+                        tuple(a for a in points.index if a not in canvas.assignment_ids))
     write_atomically(files.grades_csv, lambda f: f.write(grades_text))
-    write_atomically(files.canvas_csv, lambda f: csv.writer(f).writerows(canvas))
+    write_atomically(files.canvas_csv, lambda f: csv.writer(f).writerows(rows))
     write_atomically(files.html, lambda f: f.write(page))
     return files
 
 
-def _render(data: ClassData, totals: pd.DataFrame, points: pd.Series) -> str:
-    items = item_statistics(grades=data.grades)
+def _render(data: ClassData, totals: pd.DataFrame, points: pd.Series,
+            status: pd.DataFrame) -> str:
+    items = item_statistics(grades=data.grades).merge(
+        data.items[["assignment", "item", "number", "label"]], how="left",
+        on=["assignment", "item"])
+    items["order"] = [list(points.index).index(a) for a in items["assignment"]]
+    items = items.sort_values(["order", "number"], kind="stable")
+    items["label"] = items["label"].fillna(items["item"])
+    labels = dict(zip(zip(items["assignment"], items["item"], strict=True), items["label"],
+                      strict=True))
     mastery = principle_mastery(grades=data.grades, items=data.items)
     per_student = student_mastery(grades=data.grades, items=data.items)
     tags = tag_mistakes(choices=data.choices)
+    queue = hand_grading_queue(grades=data.grades)
+    queue["label"] = [labels.get((a, i), i) for a, i in zip(queue["assignment"], queue["item"],
+                                                           strict=True)]
+    marks = {(r.student, r.assignment): r for r in status.itertuples()}
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = lambda v, d=2: "n/a" if v is None or pd.isna(v) else f"{v:.{d}f}"
+    short = len(points) > 1
     return env.get_template("class_report.html.j2").render(
         assignments=list(points.index), points=points.to_dict(),
+        dues=dict(zip(status["assignment"], status["due"], strict=True)),
         distribution=score_distribution(totals=totals, points=points).to_dict("records"),
-        students=totals.to_dict("records"),
-        items=items.sort_values("difficulty").to_dict("records"), low=LOW_DISCRIMINATION,
+        students=totals.to_dict("records"), marks=marks,
+        late=status[status["hours_late"] > 0].to_dict("records"),
+        items=items.to_dict("records"), low=LOW_DISCRIMINATION,
         mastery=mastery.to_dict("records"), student_mastery=per_student.to_dict("records"),
         tags=tags.head(15).to_dict("records"),
         unfair_gap=UNFAIR_GAP,
         variants=variant_statistics(grades=data.grades, variants=data.variants).to_dict(
             "records"),
-        queue=hand_grading_queue(grades=data.grades).to_dict("records"),
+        queue=queue.to_dict("records"),
         problems=data.problems.to_dict("records"),
-        plots={"scores": _score_histogram(totals, points), "items": _item_scatter(items),
+        plots={"scores": _score_histogram(totals, points),
+               "items": _item_scatter(items, with_assignment=short),
                "mastery": _mastery_bars(mastery), "tags": _tag_bars(tags.head(10))})
 
 
@@ -186,15 +298,19 @@ def _score_histogram(totals: pd.DataFrame, points: pd.Series) -> str:
     return _svg(fig, "plot-scores", "Histogram of percent scores per assignment")
 
 
-def _item_scatter(items: pd.DataFrame) -> str:
+def _item_scatter(items: pd.DataFrame, *, with_assignment: bool) -> str:
     fig, ax = _figure(3.5)
     shown = items.dropna(subset=["difficulty", "discrimination"])
     if shown.empty:
         _empty(ax, "No item has a defined discrimination yet (3+ students with spread).")
     else:
         ax.scatter(shown["difficulty"], shown["discrimination"])
-        for row in shown.itertuples():
-            ax.annotate(row.item, (row.difficulty, row.discrimination), fontsize=7)
+        for row in shown.to_dict("records"):
+            number = row.get("number")
+            name = f"Q{int(number)}" if isinstance(number, (int, float)) and number == number \
+                else str(row["item"])
+            name = f"{row['assignment']} {name}" if with_assignment else name
+            ax.annotate(name, (row["difficulty"], row["discrimination"]), fontsize=7)
         ax.axhline(LOW_DISCRIMINATION, color="grey", linewidth=0.8, linestyle="--")
         ax.set_xlim(-0.05, 1.05)
         ax.set_xlabel("difficulty (share of points earned; higher is easier)")

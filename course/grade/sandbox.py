@@ -12,11 +12,16 @@ process limit).
 The kernel talks to the grader over Unix sockets in a per-kernel folder (TCP cannot cross
 ``--unshare-net``). It is the kernel manager nbgrader's ``Execute`` step uses when
 ``ExecuteGuarded.kernel_manager_class`` names it; its limits are traitlets, settable in
-``nbgrader_config.py`` (``c.SandboxedKernelManager.memory_mb = 4096``).
+``nbgrader_config.py`` (``c.SandboxedKernelManager.memory_mb = 4096``). A course folder
+made by ``grade init`` names it, so every autograde (``grade run``, ``nbgrader
+autograde``, the formgrader) is sandboxed; where bubblewrap cannot run, the kernel
+refuses to start and says why. :class:`UnsandboxedKernelManager` is ``grade run
+--unsafe``: the same kernel, local sockets and quiet log, with no sandbox.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import shutil
@@ -29,7 +34,8 @@ from pathlib import Path
 from jupyter_client import AsyncKernelManager
 from traitlets import Integer, List, Unicode
 
-__all__ = ["SandboxedKernelManager", "sandbox_command", "sandbox_problem"]
+__all__ = ["SandboxedKernelManager", "UnsandboxedKernelManager", "sandbox_command",
+           "sandbox_problem"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # the course package
 #: Environment variables a graded kernel keeps; everything else is dropped.
@@ -37,8 +43,10 @@ KEPT_ENV = ("NBGRADER_EXECUTION", "LANG", "LC_ALL", "TZ", "PYTHONHASHSEED")
 TOOLS = ("bwrap", "prlimit", "setpriv")
 
 
+@functools.cache
 def sandbox_problem() -> str | None:
-    """Why a kernel cannot be sandboxed on this machine, or ``None`` when it can."""
+    """Why a kernel cannot be sandboxed on this machine, or ``None`` when it can (asked
+    once per process)."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         return (f"{', '.join(missing)} not found (Debian: apt-get install bubblewrap "
@@ -194,6 +202,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         return self.kernel_uid if os.geteuid() == 0 else None
 
     async def _async_pre_start_kernel(self, **kw):
+        self._refuse_without_sandbox()
         self._sandbox_dir = Path(tempfile.mkdtemp(prefix="course-kernel-"))
         # An absolute socket path: the kernel and the grader resolve it the same way.
         self.ip = str(self._sandbox_dir / "ipc")
@@ -206,6 +215,13 @@ class SandboxedKernelManager(AsyncKernelManager):
         self._log = open(self._sandbox_dir / "kernel.log", "wb")  # noqa: SIM115
         kw["stderr"] = self._log
         return await super()._async_pre_start_kernel(**kw)
+
+    def _refuse_without_sandbox(self) -> None:
+        problem = sandbox_problem()
+        if problem:
+            raise RuntimeError(f"cannot sandbox students' code: {problem}; nothing was run "
+                               "(`python -m course grade run --unsafe` grades without a "
+                               "sandbox, with your rights)")
 
     def format_kernel_cmd(self, extra_arguments=None):
         kernel = super().format_kernel_cmd(extra_arguments)
@@ -273,3 +289,18 @@ def _chown_tree(folder: Path, uid: int, gid: int) -> None:
     for root, dirs, files in os.walk(folder):
         for name in dirs + files:
             os.chown(os.path.join(root, name), uid, gid, follow_symlinks=False)
+
+
+class UnsandboxedKernelManager(SandboxedKernelManager):
+    """``grade run --unsafe``: a grading kernel with no sandbox and no limits, running with
+    the grader's rights. It still talks over Unix sockets in a folder of its own (nothing
+    on the network, so no warning about unencrypted TCP) and writes its log to a file."""
+
+    def _refuse_without_sandbox(self) -> None:
+        return None
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return AsyncKernelManager.format_kernel_cmd(self, extra_arguments)
+
+    def process_limit_reached(self) -> bool:
+        return False  # no limit to reach

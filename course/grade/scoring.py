@@ -1,12 +1,13 @@
 """Scoring widget items from a student's saved answers: pure functions, no nbgrader.
 
 :func:`score_notebook` replaces the outputs of every graded widget cell in a graded
-notebook with the course's verdict; :func:`rewrites_to_hand_grade` lists the rewrites a
-person must grade.
+notebook with the course's verdict (a rewrite gets the critic's view, for the person who
+grades it).
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 from typing import Any
 
@@ -16,7 +17,7 @@ from nbformat.v4 import new_output
 from ..exercises import Feedback, Rewrite
 from .assignments import Assignment
 
-__all__ = ["FEEDBACK_MIME", "rewrites_to_hand_grade", "score_notebook"]
+__all__ = ["FEEDBACK_MIME", "score_notebook"]
 
 #: The MIME type of the course grader's notes in a graded notebook.
 FEEDBACK_MIME = "text/markdown"
@@ -37,10 +38,9 @@ def score_notebook(nb: NotebookNode, assignment: Assignment, answers: dict[str, 
         record = answers.get(item.id)
         answer = None if record is None else record.get("answer")
         if isinstance(item, Rewrite):
-            # Scored 0 for now; RequestHandGrading hands a real rewrite to a person.
-            cell.outputs = [*_rewrite_review(item, answer), new_output(
-                "execute_result", data={"text/plain": "0"},
-                execution_count=cell.get("execution_count"))]
+            # No score here: RequestHandGrading hands a real rewrite to a person and
+            # scores a missing one 0.
+            cell.outputs = _rewrite_review(item, answer)
             continue
         # Feedback explains with the course's own tag definitions, not the key's notes.
         if item.post is not None:
@@ -74,20 +74,15 @@ def _rewrite_review(item: Rewrite, answer: Any) -> list:
         post = item.the_post
         after = analyze(str(answer), post.platform)
         before = analyze(post.text, post.platform)
-        lines = ["**Rewrite submitted:**", "", "> " + str(answer).replace("\n", "\n> "), "",
+        # A student's text is escaped: the formgrader and feedback render this as HTML.
+        lines = ["**Rewrite submitted:**", "", "> " + html.escape(str(answer)).replace(
+                     "\n", "\n> "), "",
                  "**The critic's view (a suggestion for the grader):** "
                  f"original tags: {', '.join(sorted(before.tags)) or 'none'}; "
                  f"rewrite tags: {', '.join(sorted(after.tags)) or 'none'}."]
-        lines += [f"- {after.text[e.start:e.end]!r}: {e.tag}: {e.explanation}"
-                  for e in after.evidence]
+        lines += [f"- {html.escape(repr(after.text[e.start:e.end]))}: {e.tag}: "
+                  f"{e.explanation}" for e in after.evidence]
         if item.rubric:
             lines += ["", "**Rubric:**"] + [f"- {r}" for r in item.rubric]
         text = "\n".join(lines)
     return [new_output("display_data", data={FEEDBACK_MIME: text})]
-
-
-def rewrites_to_hand_grade(assignment: Assignment, answers: dict[str, dict]) -> list[str]:
-    """Rewrite items for which the student saved a real rewrite."""
-    return [item.id for item in assignment.items.values()
-            if isinstance(item, Rewrite) and item.is_attempt((answers.get(item.id) or {})
-                                                              .get("answer"))]

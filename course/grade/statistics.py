@@ -19,6 +19,7 @@ __all__ = [
     "score_distribution",
     "student_mastery",
     "student_totals",
+    "submission_status",
     "tag_mistakes",
     "variant_statistics",
 ]
@@ -42,12 +43,15 @@ def assignment_points(*, grades: pd.DataFrame) -> pd.Series:
 
 
 def student_totals(*, grades: pd.DataFrame, penalties: pd.DataFrame | None = None,
-                   students: Iterable[str] = ()) -> pd.DataFrame:
-    """One row per student: each assignment's score, then total, possible and percent.
+                   students: Iterable[str] = (),
+                   missing: Iterable[tuple[str, str]] = ()) -> pd.DataFrame:
+    """One row per student, sorted by id regardless of case: each assignment's score,
+    then total, possible and percent.
 
     A late ``penalty`` (assignment, student, penalty) is taken off that assignment's
     score, never below 0, as ``nbgrader export`` does. An assignment a student did not
-    submit is empty (NaN) and counts 0 in the total; ``possible`` is every assignment's
+    submit is empty (NaN) and counts 0 in the total, or is 0 if (student, assignment) is
+    in ``missing`` (not submitted by its due date); ``possible`` is every assignment's
     points. ``students`` adds roster students who submitted nothing.
     """
     points = assignment_points(grades=grades)
@@ -56,12 +60,49 @@ def student_totals(*, grades: pd.DataFrame, penalties: pd.DataFrame | None = Non
         late = penalties.set_index(["student", "assignment"])["penalty"]
         scores = (scores - late.reindex(scores.index).fillna(0)).clip(lower=0)
     table = scores.unstack("assignment").reindex(columns=points.index)
-    table = table.reindex(sorted(set(table.index) | set(students)))
+    table = table.reindex(sorted(set(table.index) | set(students), key=_by_id))
+    for student, assignment in missing:
+        if assignment in table.columns:
+            column = table[assignment]
+            table[assignment] = column.where(column.notna() | (table.index != student), 0.0)
     table["total"] = table[list(points.index)].sum(axis=1)
     table["possible"] = float(points.sum())
     table["percent"] = 100 * table["total"] / table["possible"].where(table["possible"] > 0)
     table.index.name, table.columns.name = "student", None
     return table.reset_index()
+
+
+def _by_id(student: str) -> tuple[str, str]:
+    """Sort key for student ids: ignoring case first (``ana`` before ``Ben``), then as
+    written, so the order never depends on the gradebook's."""
+    return (str(student).casefold(), str(student))
+
+
+def submission_status(*, submissions: pd.DataFrame, assignments: pd.DataFrame,
+                      students: Iterable[str], now: str) -> pd.DataFrame:
+    """One row per student and assignment: status, due, submitted, hours_late, penalty.
+
+    ``status`` is "graded", "pending" (a grade waits for a person), "missing" (nothing
+    submitted, and the due date ``now`` (UTC, ``YYYY-mm-dd HH:MM:SS``) is past) or "not
+    submitted" (no due date, or not due yet)."""
+    subs = submissions.set_index(["student", "assignment"]) if len(submissions) else None
+    rows = []
+    for student in sorted(set(students), key=_by_id):
+        for record in assignments.to_dict("records"):
+            assignment, due = record["assignment"], record["due"]
+            row = {"student": student, "assignment": assignment, "due": due,
+                   "submitted": None, "hours_late": 0.0, "penalty": 0.0}
+            if subs is not None and (student, assignment) in subs.index:
+                sub = subs.loc[(student, assignment)]
+                row.update(status="pending" if sub["pending"] else "graded",
+                           submitted=sub["submitted"],
+                           hours_late=round(float(sub["late_seconds"]) / 3600, 4),
+                           penalty=float(sub["penalty"]))
+            else:
+                row["status"] = "missing" if due and str(due) < now else "not submitted"
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["student", "assignment", "status", "due", "submitted",
+                                       "hours_late", "penalty"])
 
 
 def score_distribution(*, totals: pd.DataFrame, points: pd.Series) -> pd.DataFrame:
@@ -169,8 +210,10 @@ def tag_mistakes(*, choices: pd.DataFrame) -> pd.DataFrame:
 def hand_grading_queue(*, grades: pd.DataFrame) -> pd.DataFrame:
     """The grades a person still has to give: assignment, student, item, points."""
     queue = grades[grades["needs_manual_grade"].astype(bool)]
-    return queue[["assignment", "student", "item", "points"]].sort_values(
-        ["assignment", "student", "item"]).reset_index(drop=True)
+    queue = queue[["assignment", "student", "item", "points"]]
+    order = sorted(range(len(queue)), key=lambda i: (
+        queue["assignment"].iloc[i], _by_id(queue["student"].iloc[i]), queue["item"].iloc[i]))
+    return queue.iloc[order].reset_index(drop=True)
 
 
 def variant_statistics(*, grades: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:

@@ -104,6 +104,27 @@ def _mirrored(folder: Path, item_id: str) -> dict | None:
     return None
 
 
+#: What marks the instructor's copy of an assignment: nbgrader's solution delimiter.
+SOLUTION_MARK = "### BEGIN SOLUTION"
+
+
+def _unanswered(spec: dict, folder: Path) -> str | None:
+    """Why the item ``spec`` counts as unanswered in ``folder``, or ``None``."""
+    if any(SOLUTION_MARK in p.read_text(encoding="utf-8", errors="replace")
+           for p in folder.glob("*.ipynb")):
+        return None
+    record = load_answer(folder, str(spec.get("id"))) or _mirrored(folder, str(spec.get("id")))
+    answer = None if record is None else record.get("answer")
+    post = spec.get("post") or {}
+    if answer is None or (isinstance(answer, str) and (
+            not answer.strip() or answer.strip() == str(post.get("text", "")).strip())):
+        number = spec.get("number")
+        return (f"Question {number if number is not None else spec.get('id')} is not "
+                "answered yet: answer it in its widget (answers save as you go), then "
+                "validate again.")
+    return None
+
+
 def graded_item(spec: dict):
     """Show the widget for a graded item (``spec``: its public fields) and restore any
     saved answer. Returns the widget.
@@ -111,10 +132,21 @@ def graded_item(spec: dict):
     While nbgrader autogrades, it shows nothing: the course grader scores the item from
     the saved answers and replaces this cell's outputs. Without that grader the cell
     shows an error, so a grader that is not set up gives 0, never full marks.
+
+    While ``nbgrader validate`` runs (the student's "Validate" button), an item with no
+    saved answer says so on stderr, which nbgrader counts as a failed cell: validation
+    never says "Success" on a notebook with unanswered questions. The instructor's copy
+    (``source/``, with its solutions) has no answers to check.
     """
-    if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+    mode = os.environ.get("NBGRADER_EXECUTION")
+    if mode == "autograde":
         print(f"{html.escape(str(spec.get('id')))}: scored by the course grader",
               file=sys.stderr)
+        return None
+    if mode == "validate":
+        missing = _unanswered(spec, Path("."))
+        if missing:
+            print(missing, file=sys.stderr)
         return None
     from IPython.display import display
 
