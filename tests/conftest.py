@@ -27,3 +27,19 @@ def run_course(*args: str, cwd: Path | None = None) -> subprocess.CompletedProce
 @pytest.fixture
 def course_cli():
     return run_course
+
+
+def save_as_widget(folder: Path, item_id: str, answer, student: str) -> None:
+    """Save an answer as a graded widget does in ``folder`` (a student's copy of an
+    assignment): with the version of the item that the student's notebook shows them."""
+    import nbformat
+
+    from course.exercises.answers import save_answer
+    from course.exercises.variants import pick_variant
+    from course.grade.assignments import spec_of_cell
+
+    nb = nbformat.read(folder / f"{folder.name}.ipynb", as_version=4)
+    spec = next((spec_of_cell(c.source) for c in nb.cells
+                 if c.metadata.get("nbgrader", {}).get("grade_id") == item_id), None)
+    variant = pick_variant(spec, student).get("variant") if spec else None
+    save_answer(folder, item_id, answer, variant=variant)

@@ -486,5 +486,6 @@ def test_validate_fails_on_unanswered_widget_items_and_passes_when_answered(tmp_
     for item_id, answer in {i.id: i.right_answer() for i in KEY.items.values()
                             if i.kind != "rewrite"}.items():
         save_answer(student, item_id, answer)
+    save_answer(student, "wants-g6", REWRITE)
     out = run_nbgrader(["validate", str(student / f"{ASSIGNMENT}.ipynb")], stdout=True)
     assert "Success! Your notebook passes all the tests." in out, out

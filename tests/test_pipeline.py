@@ -24,7 +24,7 @@ from course.grade.pipeline import _ctrl_c_held_back, grade_run
 from course.grade.sandbox import sandbox_problem
 from course.grade.simulate import BAD_SUBMISSIONS, simulate_class
 
-from conftest import ROOT, SAMPLES
+from conftest import ROOT, SAMPLES, save_as_widget
 
 ASSIGNMENT = "wants"
 TIMEOUT = 5
@@ -375,9 +375,6 @@ def test_a_kernel_that_cannot_start_is_reported_and_saved_answers_still_count(tm
 
 
 def test_it_collects_from_the_exchange_first(tmp_path, monkeypatch):
-    from course.exercises.answers import save_answer
-    from course.exercises.variants import pick_variant
-    from course.grade.assignments import spec_of_cell
 
     course = make_course(tmp_path / "course")
     cache = tmp_path / "cache"
@@ -396,11 +393,7 @@ def test_it_collects_from_the_exchange_first(tmp_path, monkeypatch):
         run_nbgrader(["fetch_assignment", ASSIGNMENT, *flags])
         # The version of wants-g1 the fetched notebook shows this student (not on the
         # roster when it was released, so the default), as its widget saves it.
-        fetched = nbformat.read(home / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
-        spec = next(spec_of_cell(c.source) for c in fetched.cells
-                    if c.metadata.get("nbgrader", {}).get("grade_id") == "wants-g1")
-        save_answer(home / ASSIGNMENT, "wants-g1", tags,
-                    variant=pick_variant(spec, student)["variant"])
+        save_as_widget(home / ASSIGNMENT, "wants-g1", tags, student)
         run_nbgrader(["submit", ASSIGNMENT, "--student", student, *flags])
     summary = grade_run(course_dir=course, assignment=ASSIGNMENT, unsafe=bool(sandbox_problem()),
                         progress=False)
@@ -476,7 +469,6 @@ def test_run_requests_that_cannot_work_get_one_line_before_anything_is_touched(t
 
 
 def test_a_late_resubmission_is_held_back_until_accepted(tmp_path, monkeypatch):
-    from course.exercises.answers import save_answer
 
     course = make_course(tmp_path / "course")
     exchange, cache = course.parent / "course-exchange", tmp_path / "cache"
@@ -491,7 +483,7 @@ def test_a_late_resubmission_is_held_back_until_accepted(tmp_path, monkeypatch):
     home.mkdir(parents=True)
 
     def submit(tags):
-        save_answer(home / ASSIGNMENT, "wants-g1", tags)
+        save_as_widget(home / ASSIGNMENT, "wants-g1", tags, "lea")
         monkeypatch.chdir(home)
         run_nbgrader(["submit", ASSIGNMENT, "--student", "lea", *flags])
 

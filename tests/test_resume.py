@@ -21,7 +21,6 @@ import course.grade.gradebooks as gradebooks
 import course.grade.pipeline as pipeline
 from course.errors import CourseError
 from course.exercises import Rewrite
-from course.exercises.answers import save_answer
 from course.grade.folder import CourseFolder, add_assignment, init_course
 from course.grade.gradebooks import pending_students, stale_feedback
 from course.grade.lock import course_lock
@@ -29,7 +28,7 @@ from course.grade.pipeline import grade_run
 from course.grade.sandbox import sandbox_problem
 from course.grade.simulate import simulate_class
 
-from conftest import SAMPLES
+from conftest import SAMPLES, save_as_widget
 
 A = "wants"
 NEW_REWRITE = "Which class would you try first if it were free? Tell us below."
@@ -52,7 +51,7 @@ class Class:
     def resubmit(self, student, changes):
         folder = self.course / "submitted" / student / A
         for item, answer in changes.items():
-            save_answer(folder, item, answer)
+            save_as_widget(folder, item, answer, student)
         self.answers[student].update(changes)
         self.minute += 1
         (folder / "timestamp.txt").write_text(f"2026-11-21 09:{self.minute:02d}:00.000000 UTC")

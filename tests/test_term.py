@@ -27,12 +27,11 @@ from nbgrader.tests import run_nbgrader
 from test_pipeline import run_cli
 
 from course.cli import main
-from course.exercises.answers import save_answer
 from course.exercises.item import option_id
 from course.grade.gradebooks import pending_students, stale_feedback
 from course.grade.sandbox import sandbox_problem
 
-from conftest import SAMPLES, run_course
+from conftest import SAMPLES, run_course, save_as_widget
 
 A1, A2 = "wants", "insights"
 CANVAS_IDS = {A1: 5551, A2: 5552}
@@ -40,14 +39,16 @@ ROSTER = {"ana": ("Ana", "Lima", "101"), "Ben": ("Ben", "Okafor", "102"),
           "cara": ("Cara", "Diaz", "103"), "dev": ("Dev", "Patel", "104"),
           "eli": ("Eli", "Moreau", "105"), "fay": ("Fay", "Ng", "106"),
           "gil": ("Gil", "Ortega", "107"), "hax": ("Hax", "Root", "108")}  # zed: off roster
-G3_RIGHT = "reply-in-your-own-voice-thank-them-and-engage-with-the-point"
-G3_WRONG = "delete-it-so-the-post-stays-positive"
-G4_KEY = ["here-s-how-our-two-plans-compare-with-prices-so-you-can-pick-what-fits",
-          "try-the-first-lesson-free-no-card-needed-no-follow-up-calls"]
-G4_OTHER = "only-2-left-buy-now-or-regret-it-forever"
+# Answers as the widgets save them: option ids (the slugs of the options' words).
+G3_RIGHT = option_id("Reply in your own voice, thank them and engage with the point.")
+G3_WRONG = option_id("Delete it so the post stays positive.")
+G4_KEY = [option_id("Here's how our two plans compare, with prices, so you can pick what "
+                    "fits."),
+          option_id("Try the first lesson free; no card needed, no follow-up calls.")]
+G4_OTHER = option_id("Only 2 left! Buy now or regret it forever.")
 RIGHT = {"wants-g1": ["hard-sell", "spam", "pressure"],
          "wants-g2": ["invites-conversation", "community"], "wants-g3": G3_RIGHT,
-         "wants-g4": G4_KEY}
+         "wants-g4": G4_KEY, "wants-g7": option_id("People want freedom")}
 GOOD_CODE = 'median_by_category = posts.groupby("category_name")["interactions"].median()'
 MEAN_CODE = 'median_by_category = posts.groupby("category_name")["interactions"].mean()'
 REWRITES = ["What is one small goal you have this month? Tell us below, and drop by for a "
@@ -61,7 +62,8 @@ INSIGHTS_RIGHT = {"insights-g1": ["community", "invites-conversation"],
                                              "from 8% to 12% by 31 March."),
                   "insights-g4": ["reading-every-reply-and-answering-in-your-own-words",
                                   "writing-each-post-as-if-to-one-reader-using-you",
-                                  "changing-next-month-s-posts-based-on-what-people-asked-about"]}
+                                  "changing-next-month-s-posts-based-on-what-people-asked-about"],
+                  "insights-g7": option_id("Show what customers achieve with your product")}
 PROBE = ("import glob, socket\nlen = lambda *a: 3\n"
          "for p in glob.glob('../../../keys/*') + glob.glob('{course}/keys/*'):\n"
          "    print(open(p).read())\n"
@@ -125,7 +127,7 @@ class Term:
         write code, save, submit."""
         home = self.fetch(mp, student, assignment)
         for item, answer in answers.items():
-            save_answer(home, item, answer)
+            save_as_widget(home, item, answer, student)
         nb_path = home / f"{assignment}.ipynb"
         nb = nbformat.read(nb_path, as_version=4)
         task = f"{assignment}-g5-answer"
@@ -255,7 +257,7 @@ def term(tmp_path_factory):
         t.before_fix = t.grades()
 
         # --- the formgrader: hand grades, comments, extra credit ----------------------------
-        t.hand_grade("ana", "wants-g6", 3, extra=1)
+        t.hand_grade("ana", "wants-g6", 4, extra=1)
         t.comment("ana", "wants-g6-comments", "Lovely rewrite: it invites without pushing.")
         t.hand_grade("Ben", "wants-g6", 2)
         t.comment("Ben", "wants-g5-answer", "Median, not mean.")
@@ -313,25 +315,28 @@ def term(tmp_path_factory):
 
 def test_every_final_score(term):
     totals = term.totals()
+    # g1 g2 g3 g4 g7, code, rewrite (+ extra credit)
     expected = {
-        "ana": 2 + 2 + 1 + 1 + 2 + 3 + 1,  # all right, rewrite 3 + 1 extra credit
-        "Ben": 2 / 3 + 2 + 0 + 0.5 + 0 + 2,  # g3 was right only under the wrong key
+        "ana": 1 + 1 + 1 + 1 + 2 + 2 + 4 + 1,  # all right, rewrite 4 + 1 extra credit
+        "Ben": 1 / 3 + 1 + 0 + 0.5 + 0 + 0 + 2,  # g3 was right only under the wrong key
         "cara": 8 * 0.9,  # all right but no rewrite; a day late: 10% off
-        "dev": 2 + 0 + 1 + 1 + 2 + 3,  # resubmitted: g2 wrong, a new rewrite regraded to 3
-        "eli": 2 + 2 + 1 + 0.5 + 2 + 1,  # resubmitted g4, same rewrite: its grade kept
-        "fay": 2 + 2 + 1 + 1 + 0,  # the on-time submission (no code) counts
-        "zed": 2,  # off the roster, graded all the same
-        "hax": 2,  # only g1; the rewrite still waits for a person
+        "dev": 1 + 0 + 1 + 1 + 2 + 2 + 3,  # resubmitted: g2 wrong, new rewrite regraded to 3
+        "eli": 1 + 1 + 1 + 0.5 + 2 + 2 + 1,  # resubmitted g4, same rewrite: its grade kept
+        "fay": 1 + 1 + 1 + 1 + 2 + 0,  # the on-time submission (no code) counts
+        "zed": 1,  # off the roster, graded all the same
+        "hax": 1,  # only g1; the rewrite still waits for a person
     }
     assert totals == pytest.approx(expected, abs=1e-3)
-    assert term.totals(A2) == pytest.approx({"ana": 8, "Ben": 1 + 2 + 0 + 1 + 0}, abs=1e-3)
+    # g1 g2 g3 g4 g7, code
+    assert term.totals(A2) == pytest.approx({"ana": 8, "Ben": 0.5 + 1 + 0 + 1 + 0 + 0},
+                                            abs=1e-3)
 
 
 def test_every_hand_grade_and_comment_survives_to_the_end(term):
     grades = term.grades()
     hand = {s: (items["wants-g6"][1], items["wants-g6"][2], items["wants-g6"][3])
             for s, items in grades.items()}
-    assert hand == {"ana": (3, 1, False), "Ben": (2, None, False), "dev": (3, None, False),
+    assert hand == {"ana": (4, 1, False), "Ben": (2, None, False), "dev": (3, None, False),
                     "eli": (1, None, False), "cara": (None, None, False),
                     "fay": (None, None, False), "zed": (None, None, False),
                     "hax": (None, None, True)}
@@ -351,8 +356,8 @@ def test_a_resubmission_keeps_an_unchanged_hand_grade_and_flags_a_changed_one(te
     assert "flagged for you to look again" in term.out["run2"] and "dev wants-g6" in term.out[
         "run2"]
     assert "resubmitted: dev, eli" in term.out["run2"]
-    assert "Question 5" in term.dev_flagged_page
-    assert re.search(r"awaiting grading \(out of 3\.0\)", _text(term.dev_flagged_page))
+    assert "Question 6" in term.dev_flagged_page
+    assert re.search(r"awaiting grading \(out of 4\.0\)", _text(term.dev_flagged_page))
 
 
 def test_the_key_fix_is_noticed_and_an_interrupted_regrade_is_finished(term):
@@ -390,17 +395,17 @@ def test_the_exports_carry_scores_lateness_and_canvas_ids(term):
     assert rows["cara"]["wants due"] and rows["cara"]["wants submitted"] > rows["cara"][
         "wants due"]
     assert float(rows["ana"]["wants hours late"]) == 0 and rows["ana"]["wants status"] == "graded"
-    assert (rows["hax"]["wants status"], float(rows["hax"]["wants"])) == ("pending", 2)
+    assert (rows["hax"]["wants status"], float(rows["hax"]["wants"])) == ("pending", 1)
     assert (rows["gil"]["wants status"], rows["gil"]["wants"]) == ("missing", "0.0")
     assert (rows["gil"]["insights status"], rows["gil"]["insights"]) == ("not submitted", "")
-    assert float(rows["ana"]["total"]) == pytest.approx(12 + 8)
+    assert float(rows["ana"]["total"]) == pytest.approx(13 + 8)
     with open(reports / "canvas-grades.csv", newline="") as f:
         canvas = list(csv.reader(f))
     header, possible, people = canvas[0], canvas[1], {r[3]: r for r in canvas[2:]}
     assert header[:7] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
                           "Assignment 1: the five wants (5551)",
                           "Assignment 5: seven insights (5552)"]
-    assert possible[5:7] == ["11", "8"] and set(possible[7:]) == {"(read only)"}
+    assert possible[5:7] == ["12", "8"] and set(possible[7:]) == {"(read only)"}
     assert [r[3] for r in canvas[2:]] == list(rows), "same students, same order"
     column = {name: header.index(name) for name in header}
     cara = people["cara"]
@@ -410,11 +415,11 @@ def test_the_exports_carry_scores_lateness_and_canvas_ids(term):
     assert header[column["wants: hours late"] - 1].startswith("wants: submitted (UTC; due ")
     assert people["hax"][5] == "", "a grade waiting for a person is left blank"
     assert (people["gil"][5], people["gil"][6]) == ("0", ""), "missing after the due date: 0"
-    assert people["zed"][:5] == ["zed", "", "", "zed", ""] and people["zed"][5] == "2"
+    assert people["zed"][:5] == ["zed", "", "", "zed", ""] and people["zed"][5] == "1"
     report = (reports / "class-report.html").read_text()
     late = report[report.index('id="late"'):report.index('id="items"')]
     assert "<td>cara</td>" in late and "0.80" in late
-    assert "Q5. Rewrite the gym" in report, "items titled and numbered as in the notebook"
+    assert "Q6. Rewrite the yoga" in report, "items titled and numbered as in the notebook"
 
 
 def test_feedback_is_never_stale_and_shows_what_the_grader_gave(term):
@@ -423,12 +428,12 @@ def test_feedback_is_never_stale_and_shows_what_the_grader_gave(term):
     fetched = {s: next(term.home(s, A1).glob("feedback/*/*.html")).read_text()
                for s in ("ana", "dev", "hax")}
     dev = _text(fetched["dev"])
-    assert "awaiting grading" not in dev and "Question 5 3.0 / 3.0" in dev
+    assert "awaiting grading" not in dev and "Question 6 3.0 / 4.0" in dev
     ana = _text(fetched["ana"])
     assert "Lovely rewrite: it invites without pushing." in ana
-    assert "12.0 / 11.0" in ana, "extra credit counts"
+    assert "13.0 / 12.0" in ana, "extra credit counts"
     hax = _text(fetched["hax"])
-    assert "awaiting grading (out of 3.0)" in hax and "(so far: 1 awaiting grading)" in hax
+    assert "awaiting grading (out of 4.0)" in hax and "(so far: 1 awaiting grading)" in hax
     assert "&lt;script&gt;" in fetched["hax"] and "<script>alert" not in fetched["hax"]
     for page in fetched.values():
         assert "graded_item(" not in page, "questions, not the code that drew them"
@@ -436,7 +441,7 @@ def test_feedback_is_never_stale_and_shows_what_the_grader_gave(term):
     ben = _text(term.feedback_page("Ben", A2))
     assert "Tests did not pass. AssertionError: set paid_share" in ben
     record = json.loads((term.course / "grade-runs" / A1 / "ana.json").read_text())
-    assert record["score"] == pytest.approx(12), "the run record shows the current total"
+    assert record["score"] == pytest.approx(13), "the run record shows the current total"
     assert "Feedback written again for 4" in term.out["feedback1"]
 
 
