@@ -43,3 +43,30 @@ def save_as_widget(folder: Path, item_id: str, answer, student: str) -> None:
                  if c.metadata.get("nbgrader", {}).get("grade_id") == item_id), None)
     variant = pick_variant(spec, student).get("variant") if spec else None
     save_answer(folder, item_id, answer, variant=variant)
+
+
+def live_sandboxes(folder: Path, wait: float = 15.0) -> list[str]:
+    """The command lines of bubblewrap sandboxes still running on a folder under
+    ``folder``, after waiting up to ``wait`` seconds for them to end. Exited processes
+    nobody has reaped yet (zombies) are not running and do not count."""
+    import time
+
+    marker = str(folder)
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit():
+                continue
+            try:
+                args = (proc / "cmdline").read_bytes().split(b"\0")
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            words = [a.decode(errors="replace") for a in args if a]
+            if (state != "Z" and words and Path(words[0]).name == "bwrap"
+                    and any(marker in w for w in words)):
+                alive.append(" ".join(words))
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.5)

@@ -31,7 +31,7 @@ from course.exercises.item import option_id
 from course.grade.gradebooks import pending_students, stale_feedback
 from course.grade.sandbox import sandbox_problem
 
-from conftest import SAMPLES, run_course, save_as_widget
+from conftest import SAMPLES, live_sandboxes, run_course, save_as_widget
 
 A1, A2 = "wants", "insights"
 CANVAS_IDS = {A1: 5551, A2: 5552}
@@ -293,6 +293,7 @@ def term(tmp_path_factory):
         first.send_signal(signal.SIGINT)
         _, err = first.communicate(timeout=120)
         assert first.returncode == 130 and "Traceback" not in err, err
+        t.sandboxes_after_interrupt = live_sandboxes(t.course)
         t.interrupted_pending = sorted(pending_students(gradebook=t.course / "gradebook.db",
                                                         assignment=A1))
         t.grade("run", A1, "--quiet", step="run-after-interrupt")
@@ -368,6 +369,7 @@ def test_the_key_fix_is_noticed_and_an_interrupted_regrade_is_finished(term):
     assert "left unfinished by an interrupted run" in out
     graded = int(re.search(r"Graded (\d+) submission", out).group(1))
     assert graded == len(term.interrupted_pending)
+    assert term.sandboxes_after_interrupt == [], "Ctrl+C left no kernel running"
     final = term.grades()
     assert final["ana"]["wants-g3"][0] == 1 and final["Ben"]["wants-g3"][0] == 0
 

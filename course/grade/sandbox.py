@@ -21,10 +21,12 @@ refuses to start and says why. :class:`UnsandboxedKernelManager` is ``grade run
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -134,6 +136,24 @@ def _package_folders(names) -> tuple[Path, ...]:
     return tuple(folders)
 
 
+#: ``prctl`` option that sends a process a signal when its parent dies (<linux/prctl.h>).
+PR_SET_PDEATHSIG = 1
+
+
+def _dies_with(parent: int):
+    """A ``preexec_fn`` that ties the sandbox to the grader from the moment it is forked:
+    bubblewrap's ``--die-with-parent`` only starts once bubblewrap has set itself up, so a
+    grader killed in that instant (Ctrl+C as a kernel starts) left a kernel running."""
+    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up before the fork
+
+    def tie() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the grader died before the tie was made
+            os._exit(1)
+
+    return tie
+
+
 def _tasks_of_user(uid: int) -> int:
     """Processes and threads that ``uid`` runs now (they count against RLIMIT_NPROC)."""
     count = 0
@@ -214,6 +234,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         kw["stdout"] = subprocess.DEVNULL
         self._log = open(self._sandbox_dir / "kernel.log", "wb")  # noqa: SIM115
         kw["stderr"] = self._log
+        kw["preexec_fn"] = _dies_with(os.getpid())
         return await super()._async_pre_start_kernel(**kw)
 
     def _refuse_without_sandbox(self) -> None:
