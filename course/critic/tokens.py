@@ -29,13 +29,15 @@ _TOKEN_RE = re.compile(
     # findall returns the one group: the token without the whitespace before it.
     _SKIP_SPACE + "("
     # A plain word first (most tokens are): letters, whole, and not the start of a link or
-    # a domain; the rest is tried only where it fails.
+    # a domain; then punctuation (no other alternative starts with it); the rest is tried
+    # only where those fail.
     r"[^\W\d_]\w*(?:['’]\w+)*(?![\w'’])(?![./:][\w/])"
+    r"|[.!?;]+|\n|[,:]"
     r"|https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+"
     rf"|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:{TLDS})(?:/[^\s<>\"')\]]*)?(?![\w.])"
     r"|[$£€]\s?\d[\d,]*(?:\.\d+)?[km]?\b|\d+(?:\.\d+)?p\b|\d[\d,]*(?:\.\d+)?\s?%"
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?\b|\d+\.\d+\b"
-    r"|[@#]?\w+(?:['’]\w+)*|[.!?;]+|\n|[,:]"
+    r"|[@#]?\w+(?:['’]\w+)*"
     "|[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2b55\u231a-\u23ff])",
     re.IGNORECASE,
 )
