@@ -15,6 +15,8 @@ every tag comes with the words that earn it and a sentence a learner can act on.
 from __future__ import annotations
 
 import functools
+import math
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,6 @@ from .model import (
     NO_EVIDENCE_SCORE,
     Weights,
     load_weights,
-    rescaled,
 )
 from .phrases import Lexicon
 from .rules import AGAINST, DEFINITE, FEATURES, Signal, counting_signals
@@ -41,6 +42,11 @@ PITCH_TAGS = frozenset({"hard-sell", "pressure"})
 #: audience-first, however many "how to" or "you" words it holds.
 SCAM_RULES = ("prize-claim:", "get-rich:", "click-bait:")
 SCAM_EXCLUDES = frozenset({"gives-value", "audience-first"})
+#: How a feature counts for its own tag (see Critic._feature_step): a definite rule gives
+#: the tag, a positive weight backs it.
+_DEFINITE, _BACKED = 2, 1
+#: A signal's span, its evidence's sort key.
+_SPAN = operator.itemgetter(2, 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +112,27 @@ class Critic:
         self._bias = {t: models[t].bias if t in models else -10.0 for t in self.tag_ids}
         self._threshold = {t: models[t].threshold if t in models else 0.5
                            for t in self.tag_ids}
+        # What analyze() needs of each feature, looked up once per post instead of piece
+        # by piece: see _feature_step.
+        self._steps = {feature: self._feature_step(feature) for feature in self._tag_of}
+        # Per tag, the logit of its threshold (what rescaled() subtracts from z).
+        self._offset = {t: math.log(th / (1 - th)) for t, th in self._threshold.items()}
+        kb = self.knowledge.tags
+        self._problem_fixes = tuple((t, kb[t].fix) for t in self.tag_ids
+                                    if t in kb and kb[t].kind == "problem")
+        self._habit_fixes = tuple((t, kb[t].fix) for t in ("invites-conversation",
+                                                            "gives-value") if t in kb)
+
+    def _feature_step(self, feature: str) -> tuple[tuple[tuple[str, float], ...], str | None,
+                                                  tuple[tuple[str, float], ...], int, bool]:
+        """(the feature's (tag, weight) adds, its rule when that is another feature, the
+        rule's adds, :data:`_DEFINITE`, :data:`_BACKED` or 0, whether it counts as evidence
+        for the cross weights)."""
+        group = _group(feature)
+        status = (_DEFINITE if feature in self.definite
+                  else _BACKED if self._own_weight.get(feature, 0.0) > 0 else 0)
+        return (self._adds.get(feature, ()), group if group != feature else None,
+                self._adds.get(group, ()), status, feature not in self._against)
 
     def signals(self, text: str, platform: str | None = None) -> tuple[Tokens, list[Signal]]:
         """Every piece of evidence in a post, before weighing: lexicon matches, then the
@@ -139,52 +166,61 @@ class Critic:
         _, found = self.signals(text, platform)
         z = dict(self._bias)
         present: set[str] = set()
-        positive: set[str] = set()  # features that count for their own tag
-        backed: set[str] = set()  # tags with such a feature
+        backed: set[str] = set()  # tags with a feature that counts for them
         definite: set[str] = set()
         evidenced: set[str] = set()  # tags with evidence, for the cross weights
-        own, adds, is_definite = self._own_weight, self._adds, self.definite
-        against = self._against
-        for feature, tag, *_ in found:
+        positive = False  # some feature counts for its own tag
+        steps = self._steps
+        for signal in found:
+            feature = signal[0]
             if feature in present:
                 continue
             present.add(feature)
-            for target, weight in adds.get(feature, ()):
+            step = steps.get(feature)
+            if step is None:  # not a feature the critic was built with
+                step = steps[feature] = self._feature_step(feature)
+            adds, group, group_adds, status, evidences = step
+            for target, weight in adds:
                 z[target] += weight
-            group = _group(feature)
-            if group != feature and group not in present:
+            if group is not None and group not in present:
                 present.add(group)
-                for target, weight in adds.get(group, ()):
+                for target, weight in group_adds:
                     z[target] += weight
-            if feature in is_definite:
-                definite.add(tag)
-                positive.add(feature)
-            elif own.get(feature, 0.0) > 0:
-                backed.add(tag)
-                positive.add(feature)
-            if feature not in against:
-                evidenced.add(tag)
+            if status:
+                positive = True
+                (definite if status == _DEFINITE else backed).add(signal[1])
+            if evidences:
+                evidenced.add(signal[1])
+        cross = self._cross
         for source in evidenced:
-            for target, weight in self._cross.get(source, ()):
+            for target, weight in cross.get(source, ()):
                 z[target] += weight
         scores = dict.fromkeys(self.tag_ids, NO_EVIDENCE_SCORE)
         tags = set()
-        threshold = self._threshold
-        for t in backed | definite:
-            score = rescaled(z[t], threshold[t])
-            if t in definite:
-                score = max(score, DEFINITE_SCORE)
-            scores[t] = score
-            if score >= 0.5:
-                tags.add(t)
-        if tags & PITCH_TAGS:
-            self._exclude(tags, scores, ("audience-first",))
-        if "spam" in tags and any(f.startswith(SCAM_RULES) for f in present):
-            self._exclude(tags, scores, SCAM_EXCLUDES)
-        evidence = tuple(sorted(
-            (Evidence(tag, start, end, says) for feature, tag, start, end, says in found
-             if tag in tags and feature in positive),
-            key=lambda e: (e.start, e.end)))
+        if positive:
+            offset = self._offset
+            for t in backed | definite:
+                # rescaled(z[t], threshold[t]), with the threshold's logit computed once
+                shifted = z[t] - offset[t]
+                score = 0.0 if shifted < -30 else round(1 / (1 + math.exp(-shifted)), 3)
+                if t in definite:
+                    score = max(score, DEFINITE_SCORE)
+                scores[t] = score
+                if score >= 0.5:
+                    tags.add(t)
+            if tags & PITCH_TAGS:
+                self._exclude(tags, scores, ("audience-first",))
+            if "spam" in tags and any(f.startswith(SCAM_RULES) for f in present):
+                self._exclude(tags, scores, SCAM_EXCLUDES)
+        if tags:
+            # Sort the signals (a stable sort by span, as the evidence is ordered), then
+            # make Evidence of the ones shown.
+            shown = [s for s in found if s[1] in tags and steps[s[0]][3]]
+            shown.sort(key=_SPAN)
+            evidence = tuple([Evidence(tag, start, end, says)
+                              for _, tag, start, end, says in shown])
+        else:
+            evidence = ()
         given = frozenset(tags)
         return Critique(text=text, platform=platform, tags=given, scores=scores,
                         evidence=evidence, suggestions=self._suggest(given))
@@ -197,14 +233,11 @@ class Critic:
                 scores[t] = min(scores[t], EXCLUDED_CAP)
 
     def _suggest(self, tags: frozenset[str]) -> tuple[str, ...]:
-        kb = self.knowledge.tags
-        out = [kb[t].fix for t in self.tag_ids if t in tags and kb[t].kind == "problem"]
+        out = [fix for t, fix in self._problem_fixes if t in tags]
         if out or not tags:
             # A post with problems, or with nothing going for it: suggest the two habits
             # the course leans on most, unless the post already has them.
-            for t in ("invites-conversation", "gives-value"):
-                if t in kb and t not in tags:
-                    out.append(kb[t].fix)
+            out.extend(fix for t, fix in self._habit_fixes if t not in tags)
         return tuple(out)
 
 

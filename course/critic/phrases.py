@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,7 +143,7 @@ class _Node:
     """A node of the phrase trie: where each next token may lead, and the rules whose
     phrase ends here."""
 
-    __slots__ = ("any", "ends", "gap", "kinds", "prefixes", "words")
+    __slots__ = ("any", "ends", "gap", "kinds", "lead", "prefixes", "simple", "words")
 
     def __init__(self) -> None:
         self.words: dict[str, _Node] = {}
@@ -152,11 +152,16 @@ class _Node:
         self.any: _Node | None = None
         self.gap: _Node | None = None
         self.ends: list[int] = []
+        self.simple = True  # only word steps lead on: set by :meth:`child`
+        #: ``words`` when a match must go on to one of them (no phrase ends here and only
+        #: words lead on), else None; set once the trie is built.
+        self.lead: dict[str, _Node] | None = None
 
     def child(self, element: Element) -> _Node:
         test, value = element
         if test == _WORD:
             return self.words.setdefault(value, _Node())
+        self.simple = False
         if test == _KIND:
             return self.kinds.setdefault(value, _Node())
         if test == _PREFIX:
@@ -215,69 +220,129 @@ class Lexicon:
         if self._root.any is not None or self._root.gap is not None:
             raise DataError("lexicon.yaml: a phrase may not start with * or ...")
         self._root_prefixes = tuple(prefix for prefix, _ in self._root.prefixes)
+        # The words and kinds that can start a phrase (anchored or not): find() looks only
+        # at the tokens among them, picked out by one comprehension.
+        self._start_words = frozenset(self._root.words) | frozenset(self._anchored.words)
+        self._start_kinds = frozenset(self._root.kinds) | frozenset(self._anchored.kinds)
+        # Words that find() hands to _find_from, which tries every kind of first step.
+        self._general_words = (self._start_words if self._root_prefixes
+                               else frozenset(self._anchored.words))
+        stack = [self._root, self._anchored]
+        while stack:
+            node = stack.pop()
+            if node.simple and not node.ends:
+                node.lead = node.words
+            stack.extend(node.words.values())
+            stack.extend(node.kinds.values())
+            stack.extend(step for _, step in node.prefixes)
+            stack.extend(step for step in (node.any, node.gap) if step is not None)
 
-    def find(self, tokens: Tokens) -> Iterator[tuple[int, int, int]]:
+    def find(self, tokens: Tokens) -> list[tuple[int, int, int]]:
         """``(rule index, first token, last token)`` for every match, each rule once per
         start token (its longest match there), in token order."""
         words, kinds = tokens.words, tokens.kinds
         n = len(words)
-        root, anchored = self._root, self._anchored
-        root_words, root_kinds = root.words, root.kinds
-        prefixes = self._root_prefixes
-        anchored_words, anchored_kinds = anchored.words, anchored.kinds
-        for i in range(n):
+        root_words = self._root.words
+        out: list[tuple[int, int, int]] = []
+        if self._root_prefixes:  # a phrase starts with a prefix ("subscri*"): any word may
+            candidates: Iterable[int] = range(n)
+        else:
+            start_words, start_kinds = self._start_words, self._start_kinds
+            candidates = [i for i, word in enumerate(words)
+                          if word in start_words or kinds[i] in start_kinds]
+        start_kinds = self._start_kinds
+        general = self._general_words
+        for i in candidates:
             word = words[i]
-            kind = kinds[i]
-            # The first step, taken here: most tokens start no phrase, and most phrases
-            # that start with a common word ("the", "a", "our") stop at the next token.
-            first = []
-            step = root_words.get(word)
-            if step is not None:
-                first.append(step)
-            step = root_kinds.get(kind)
-            if step is not None:
-                first.append(step)
-            if prefixes and word.startswith(prefixes) and kind in ("word", "name"):
-                first.extend(node for prefix, node in root.prefixes if word.startswith(prefix))
-            if (i == 0 or kinds[i - 1] == "end") and (
-                    word in anchored_words or kind in anchored_kinds):
-                first.append(anchored)
-            if not first:
+            node = root_words.get(word)
+            if node is None or kinds[i] in start_kinds or word in general:
+                # A kind, a prefix or an anchored phrase may start here as well as a word.
+                self._find_from(tokens, i, out)
                 continue
-            following = words[i + 1] if i + 1 < n else None
-            stack = []
-            for node in first:
-                if node is anchored:
-                    stack.append((node, i))
-                elif node.ends or node.any or node.gap or node.kinds or node.prefixes or (
-                        following is not None and following in node.words):
-                    stack.append((node, i + 1))
-            if not stack:
-                continue
-            found: dict[int, int] = {}
-            while stack:
-                node, j = stack.pop()
-                for index in node.ends:
-                    if found.get(index, -1) < j - 1:
-                        found[index] = j - 1
-                if j >= n:
+            # The common case, taken here: one phrase node for the word, and most often
+            # one that needs a given next word (``lead``), which most posts do not have.
+            j = i + 1
+            if node.lead is not None:
+                if j == n:
                     continue
-                word = words[j]
-                step = node.words.get(word)
+                node = node.lead.get(words[j])
+                if node is None:
+                    continue
+                j += 1
+            found: dict[int, int] = {}
+            self._walk(node, j, words, kinds, found)
+            out.extend((index, i, last) for index, last in found.items())
+        return out
+
+    def _find_from(self, tokens: Tokens, i: int, out: list[tuple[int, int, int]]) -> None:
+        """The matches that start at token ``i``, trying every kind of first step."""
+        words, kinds = tokens.words, tokens.kinds
+        n = len(words)
+        root, anchored = self._root, self._anchored
+        word, kind = words[i], kinds[i]
+        first = []
+        step = root.words.get(word)
+        if step is not None:
+            first.append(step)
+        step = root.kinds.get(kind)
+        if step is not None:
+            first.append(step)
+        if self._root_prefixes and word.startswith(self._root_prefixes) and kind in (
+                "word", "name"):
+            first.extend(node for prefix, node in root.prefixes if word.startswith(prefix))
+        if (i == 0 or kinds[i - 1] == "end") and (
+                word in anchored.words or kind in anchored.kinds):
+            first.append(anchored)
+        following = words[i + 1] if i + 1 < n else None
+        found: dict[int, int] = {}
+        # Last first: the order a stack of them would be walked in.
+        for node in reversed(first):
+            if node is anchored:
+                self._walk(node, i, words, kinds, found)
+            elif node.ends or not node.simple or (
+                    following is not None and following in node.words):
+                self._walk(node, i + 1, words, kinds, found)
+        out.extend((index, i, last) for index, last in found.items() if last >= i)
+
+    @staticmethod
+    def _walk(node: _Node, j: int, words: list[str], kinds: list[str],
+              found: dict[int, int]) -> None:
+        """Record in ``found`` (rule index -> last token) every phrase that ends at or
+        below ``node``, reached with token ``j`` next, keeping each rule's longest match."""
+        n = len(words)
+        # Nodes with word steps only (nearly all) are followed in a plain loop.
+        while node.simple:
+            for index in node.ends:
+                if found.get(index, -1) < j - 1:
+                    found[index] = j - 1
+            if j >= n:
+                return
+            step = node.words.get(words[j])
+            if step is None:
+                return
+            node = step
+            j += 1
+        stack = [(node, j)]
+        while stack:
+            node, j = stack.pop()
+            for index in node.ends:
+                if found.get(index, -1) < j - 1:
+                    found[index] = j - 1
+            if j >= n:
+                continue
+            word = words[j]
+            step = node.words.get(word)
+            if step is not None:
+                stack.append((step, j + 1))
+            if node.kinds:
+                step = node.kinds.get(kinds[j])
                 if step is not None:
                     stack.append((step, j + 1))
-                if node.kinds:
-                    step = node.kinds.get(kinds[j])
-                    if step is not None:
+            if node.prefixes and kinds[j] in ("word", "name"):
+                for prefix, step in node.prefixes:
+                    if word.startswith(prefix):
                         stack.append((step, j + 1))
-                if node.prefixes and kinds[j] in ("word", "name"):
-                    for prefix, step in node.prefixes:
-                        if word.startswith(prefix):
-                            stack.append((step, j + 1))
-                if node.any is not None:
-                    stack.append((node.any, j + 1))
-                if node.gap is not None and kinds[j] != "end":
-                    stack.append((node.gap, j + 1))
-            for index, last in found.items():
-                if last >= i:
-                    yield index, i, last
+            if node.any is not None:
+                stack.append((node.any, j + 1))
+            if node.gap is not None and kinds[j] != "end":
+                stack.append((node.gap, j + 1))

@@ -10,6 +10,7 @@ weights say. Every other feature is weighed by the fitted model
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -39,6 +40,8 @@ MIN_EMOJI_RUN = 5  #: "5+ emoji in a row": spam
 #: (n-gram length, times): a 2-word phrase said 3 times or a 4-word phrase said twice is
 #: "the same phrase repeated" (set on the post bank's spam posts).
 REPEATED_PHRASES = ((2, 3), (4, 2))
+# (_repeated_phrase counts only phrases of two or more words said twice or more.)
+assert all(n >= 2 and times >= 2 for n, times in REPEATED_PHRASES)
 MIN_CHARS_PER_WORD_REPEATED = 3  #: ignore repeats of tiny words ("a a", "to the")
 MIN_YOU_WORDS = 2  #: "at least two you/your words, and more of them than we/our/I words"
 ABOUT_US_MIN_WE = 3  #: three we/our/I words with at most one "you" lean towards about-us
@@ -120,8 +123,18 @@ def _repeated_phrase(t: Tokens) -> Iterator[Signal]:
     words = [w for w, k in zip(t.words, t.kinds, strict=True) if k == "word"]
     if len(words) < 6:
         return
+    # Any phrase said twice or more starts with a pair of words said twice or more: when
+    # every pair is new (most posts), nothing can fire; else only the phrases that start
+    # at a repeated pair are counted. Their counts are whole, and the most common of them
+    # is the most common phrase, the first said of those tied, whenever it is said twice.
+    pairs = Counter(itertools.pairwise(words))
+    if len(pairs) == len(words) - 1:
+        return
+    starts = [i for i, pair in enumerate(itertools.pairwise(words)) if pairs[pair] > 1]
     for n, times in REPEATED_PHRASES:
-        grams = Counter(zip(*(words[i:] for i in range(n)), strict=False))
+        grams = Counter(tuple(words[i:i + n]) for i in starts if i + n <= len(words))
+        if not grams:
+            continue
         gram, count = grams.most_common(1)[0]
         if count >= times and sum(map(len, gram)) >= MIN_CHARS_PER_WORD_REPEATED * n:
             phrase = re.compile(r"\W+".join(map(re.escape, gram)), re.IGNORECASE)
@@ -210,9 +223,12 @@ def _instruction_rules(t: Tokens, platform: str | None, selling: bool) -> Iterat
     """Sentences and clauses that open with an instruction verb are steps the reader can
     follow: one is a tip, two or more a how-to."""
     words, kinds = t.words, t.kinds
-    steps = [i for i, w in enumerate(words) if w in INSTRUCTION_VERBS and kinds[i] == "word"
-             and (i == 0 or kinds[i - 1] in ("end", "comma") or words[i - 1] in ("then", "and"))
-             and i + 1 < len(words) and kinds[i + 1] not in ("end",)]
+    # The verbs first (a set look-up per word), then the few of them that open a step.
+    steps = [i for i, w in enumerate(words) if w in INSTRUCTION_VERBS]
+    if steps:
+        steps = [i for i in steps if kinds[i] == "word" and (
+            i == 0 or kinds[i - 1] in ("end", "comma") or words[i - 1] in ("then", "and"))
+            and i + 1 < len(words) and kinds[i + 1] not in ("end",)]
     if steps:
         feature = "instructions" if len(steps) >= 2 else "instruction"
         for i in steps:
