@@ -160,6 +160,41 @@ def test_the_platforms_the_spec_added():
     assert "channel-misfit" not in analyze(long + " https://a.example.com/x", "youtube").tags
 
 
+def test_curly_apostrophes_highlight_the_same_words_as_straight_ones():
+    """Real posts type ’ where the lexicon has ': the highlight must still cover the words."""
+    for straight in ("Don't miss out, last chance! Offer ends tonight",
+                     "We're giving away 3 prizes. Don't wait, enter now!"):
+        curly = straight.replace("'", "’")
+        plain, typed = analyze(straight), analyze(curly)
+        assert typed.tags == plain.tags
+        assert [(e.tag, curly[e.start:e.end].replace("’", "'")) for e in typed.evidence] == \
+            [(e.tag, straight[e.start:e.end]) for e in plain.evidence]
+        assert any("'" in straight[e.start:e.end] for e in plain.evidence)
+
+
+def test_evidence_spans_are_words_of_the_post_on_every_labelled_post():
+    """On every post the course and its data sets hold, each highlight is a piece of the
+    post with something in it (a curly apostrophe once left spans at -1 or empty)."""
+    from pathlib import Path
+
+    from course.content.knowledge import load_labelled_posts, load_posts
+
+    data = Path(__file__).parent / "data"
+    posts = [(p.text, p.platform) for p in load_posts()]
+    posts += [(p.text, p.platform) for p in load_posts(data / "heldout_posts.yaml")]
+    for name in ("dev", "dev2", "test"):
+        posts += [(p.text, p.platform)
+                  for p in load_labelled_posts(data / "realworld" / f"{name}.yaml")]
+    bad = []
+    for text, platform in posts:
+        for e in analyze(text, platform).evidence:
+            piece = text[e.start:e.end]
+            if not (0 <= e.start < e.end <= len(text)) or not piece.strip():
+                bad.append((text[:40], e.tag, e.start, e.end))
+    assert len(posts) > 1000
+    assert not bad, bad[:5]
+
+
 def test_every_tag_comes_with_whole_words_of_evidence():
     for text in ("Tips for new runners: start slow, rest well. Which tip helps you most?",
                  "@lou.grows Thanks Lou! Your photo made our day 🌿",

@@ -22,9 +22,10 @@ TLDS = ("com|org|net|io|co|ly|shop|store|app|uk|us|eu|de|fr|info|biz|me|tv|link|
         "|online|gg|ai|ca|au|in|nz|ie|es|it|nl|to")
 #: A space before a token, skipped as part of the match. Without it the regex tries every
 #: alternative at each space between words before moving on (a third of its time). One
-#: character only (a run of spaces is rare) and possessive, so a long run of blanks stays
-#: linear. A line break is a token and is not skipped.
-_SKIP_SPACE = r"[^\S\n]?+"
+#: character only (a run of spaces is rare), so a long run of blanks stays linear; no
+#: alternative starts with a blank, so giving the skip back never finds another token
+#: (and Python 3.10 has no possessive ``?+``). A line break is a token and is not skipped.
+_SKIP_SPACE = r"[^\S\n]?"
 _TOKEN_RE = re.compile(
     # findall returns the one group: the token without the whitespace before it.
     _SKIP_SPACE + "("
@@ -60,7 +61,10 @@ NAMES = frozenset(line.strip() for line in
 
 @dataclass
 class Tokens:
-    """The tokens of one post, their kinds and spans, and counts the rules share."""
+    """The tokens of one post, their kinds and spans, and counts the rules share.
+
+    ``text`` is the post with each curly apostrophe read as a straight one, as the tokens
+    are; it has the post's length, so a span in it is the same span in the post."""
 
     text: str
     raw: list[str]
@@ -157,7 +161,8 @@ def _learn(tok: str) -> tuple[str, str, int, int]:
 
 def tokenize(text: str) -> Tokens:
     """Split ``text`` into tokens and class them (see the module doc)."""
-    raw = _TOKEN_RE.findall(text.replace("’", "'"))
+    text = text.replace("’", "'")
+    raw = _TOKEN_RE.findall(text)
     get = _CLASSES.get
     known = [get(tok) or _learn(tok) for tok in raw]
     words = [k[0] for k in known]
