@@ -49,8 +49,9 @@ def _critique(args: argparse.Namespace) -> int:
     if not args.quiet:
         tagged = sum(1 for c in result.critiques if c.tags)
         where = f"{args.out}" + (f" and {args.html}" if args.html else "")
-        print(f"critiqued {len(result.critiques)} posts ({tagged} with tags); wrote {where}",
-              file=sys.stderr)
+        count = len(result.critiques)
+        print(f"critiqued {count} post{'' if count == 1 else 's'} ({tagged} with tags); "
+              f"wrote {where}", file=sys.stderr)
     return 0
 
 

@@ -68,7 +68,7 @@ CODE = CodeTask("t-code", "Median per group", variable="medians", points=2,
                 hints=("Group by g.",), explanation="Groups first, then medians.",
                 principles=("c-community",))
 
-DOUBLED = re.compile(r"(?<!\.)\.\.(?!\.)|[!?,;:]\.|\.\s+\.|\.\s*\?")
+DOUBLED = re.compile(r"(?<!\.)\.\.(?!\.)|[!?,;:]\.|\.\s+\.|\.\s*\?|[.!?][”’\"')]+\.")
 
 
 def store(tmp_path):
@@ -207,6 +207,8 @@ def test_every_course_item_reads_right_partly_wrong_and_empty_cleanly():
     for item in load_items().values():
         answers = {"right": item.right_answer(), "empty": None}
         if item.kind == "single":
+            # every wrong option: each is quoted back to the learner with its own "why"
+            answers.update({f"wrong {o}": o for o in item.ids if o not in item.key_ids})
             answers["wrong"] = next(o for o in item.ids if o not in item.key_ids)
         elif item.kind == "multiple":
             answers["wrong"] = [o for o in item.ids if o not in item.key_ids][:1]
@@ -230,7 +232,7 @@ def test_every_course_item_reads_right_partly_wrong_and_empty_cleanly():
                 assert not DOUBLED.search(text), (item.id, name, text)
                 assert "max(0" not in text and "credit =" not in text, (item.id, text)
                 assert not re.search(r"\d\.\d{2,}/", text), (item.id, "rounded points", text)
-            if name in ("wrong", "partly"):
+            if name.startswith(("wrong", "partly")):
                 for hint in item.hints:
                     assert hint not in feedback.message, (item.id, "hint repeated", hint)
             assert feedback.label in ("Right", "Partly right", "Wrong", "Not answered yet")
@@ -259,6 +261,9 @@ def test_markdown_is_rendered_and_escaped_and_sentences_end_once():
     assert "<pre><code>x = 1 &lt; 2</code></pre>" in block and "<li>b</li>" in block
     assert sentence("Done..") == "Done." and sentence("Why?") == "Why?"
     assert sentence("Thanks") == "Thanks."
+    ends_itself = "You chose “Keep it, since it sells.”"
+    assert sentence(ends_itself) == ends_itself
+    assert sentence("You chose “Keep it”") == "You chose “Keep it”."
 
 
 # --- the code path ------------------------------------------------------------------------
@@ -504,6 +509,9 @@ def test_evidence_reads_one_line_per_tag_in_whole_words():
             assert kind == kb.tags[next(t for t in kb.tag_ids if kb.tags[t].name == name)].kind
             for quote in re.findall(r"“(.*?)”", rest):
                 words = html_unescape(quote).removesuffix("…")
+                if not any(c.isalnum() for c in words):  # "!!!" is quoted as it stands
+                    assert words in post.text, (post.id, quote)
+                    continue
                 flat = " ".join(post.text.split())
                 at = flat.find(words)
                 assert at >= 0, (post.id, quote)
@@ -530,6 +538,38 @@ def test_cards_use_no_headings_and_name_problems_in_words():
     assert not re.search(r"<h\d", principle) and "✓ Do" in principle
     assert load_knowledge().principles["want-interact"].summary not in principle, \
         "the lesson explains the principle; its card adds examples"
+
+
+def test_a_card_gives_each_quote_the_reason_it_earns_its_tag():
+    """Quotes that earn a tag for different reasons are not put under one reason: the
+    all-caps words are shouting, the "!!!" is shouting for its own reason."""
+    import html
+
+    from course.critique import analyze
+    from course.learn.cards import critique_card
+
+    text = "BIG SALE: 50% OFF ALL MEMBERSHIPS ENDS TONIGHT!!! DON’T MISS OUT, SIGN UP NOW!!!"
+    critique = analyze(text)
+    spam = re.search(r"<b>Spam</b> \(problem\): (.*?)</li>", critique_card(critique).html)
+    assert spam, critique_card(critique).html
+    shown = html.unescape(spam.group(1))
+    reasons = {e.explanation for e in critique.evidence_for("spam")}
+    assert len(reasons) >= 2, "this post earns spam for two reasons"
+    for reason in reasons:
+        assert reason in shown
+    caps = next(e.explanation for e in critique.evidence_for("spam")
+                if text[e.start:e.end].startswith("OFF ALL"))
+    bangs = next(e.explanation for e in critique.evidence_for("spam")
+                 if text[e.start:e.end] == "!!!")
+    assert shown.index("“OFF ALL MEMBERSHIPS ENDS TONIGHT”") < shown.index(caps) \
+        < shown.index("“!!!”") < shown.index(bangs)
+
+
+def test_evidence_says_each_reason_for_the_same_words_once():
+    from course.critique import analyze
+
+    evidence = analyze("Tired of slow internet? Switch today! Order now, order now.").evidence
+    assert len(evidence) == len(set(evidence)) > 0
 
 
 # --- options keep their ids: answers name ids, so rewording never changes a score ----------

@@ -77,4 +77,6 @@ def sentence(text: str) -> str:
     if not text:
         return ""
     text = re.sub(r"\s*([.!?])[.\s]*$", r"\1", text)
+    if re.search(r"[.!?][”’\"')]+$", text):  # a quotation that ends its own sentence
+        return text
     return text if text[-1] in ".!?:" else text + "."

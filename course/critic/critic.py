@@ -217,8 +217,9 @@ class Critic:
             # make Evidence of the ones shown.
             shown = [s for s in found if s[1] in tags and steps[s[0]][3]]
             shown.sort(key=_SPAN)
-            evidence = tuple([Evidence(tag, start, end, says)
-                              for _, tag, start, end, says in shown])
+            # Two phrases of one rule often match the same words: say it once.
+            evidence = tuple(dict.fromkeys([Evidence(tag, start, end, says)
+                                            for _, tag, start, end, says in shown]))
         else:
             evidence = ()
         given = frozenset(tags)

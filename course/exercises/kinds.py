@@ -140,8 +140,8 @@ class SingleChoice(_Choices):
         why = self.note(chosen) or ("That option does not answer this question. Read the "
                                     "question again, then compare the options.")
         return Feedback(self.id, WRONG, 0.0, self.points,
-                        f"You chose {self.quoted(chosen)}. {sentence(why)}",
-                        missed=(f"The answer is {self.quoted(key)}.",))
+                        f"{sentence(f'You chose {self.quoted(chosen)}')} {sentence(why)}",
+                        missed=(sentence(f"The answer is {self.quoted(key)}"),))
 
     def solution(self) -> str:
         (key,) = self.key_ids
@@ -294,7 +294,8 @@ def _check_choices(item: Item, answer: Any, key_ids: Sequence[str], *,
     order = [o for o in item.ids if o in chosen | key]
     details = []
     if right and status != CORRECT:
-        details.append("Right so far: " + "; ".join(name(o) for o in order if o in right) + ".")
+        details.append(sentence("Right so far: " + "; ".join(name(o) for o in order
+                                                              if o in right)))
     details += [f"{name(o)} does not apply. "
                 f"{why_wrong(o) if why_wrong else sentence(item.note(o)) or ''}".strip()
                 for o in order if o in wrong]

@@ -40,7 +40,7 @@ WORDS_PER_QUOTE = 8
 #: Problem marks get a wavy underline, strength marks a straight one, so the two differ
 #: without colour.
 _MARK_STYLE = """<style>
-.smm-post mark { color: inherit; padding: 0 1px; }
+.smm-post mark { color: inherit; padding: 0; }
 .smm-post mark.smm-problem { text-decoration: underline wavy #8a1c15; }
 .smm-post mark.smm-strength { text-decoration: underline solid #14532d; }
 </style>"""
@@ -110,8 +110,9 @@ def _word_span(text: str, start: int, end: int) -> str:
 
 
 def _evidence_lines(critique: Critique) -> str:
-    """One line per tag the post carries: the tag and its kind in words, up to three
-    quotes in whole words, and what to do about it."""
+    """One line per tag the post carries: the tag and its kind in words, then up to
+    :data:`QUOTES_PER_TAG` quotes in whole words, each group of quotes followed by the
+    reason they earn the tag (quotes that share a reason are listed together)."""
     kb = load_knowledge()
     by_tag: dict[str, list[Evidence]] = {}
     for e in critique.evidence:
@@ -121,15 +122,21 @@ def _evidence_lines(critique: Critique) -> str:
         if t not in critique.tags or t not in by_tag:
             continue
         quotes: list[str] = []
+        reasons: dict[str, list[str]] = {}  # reason -> its quotes, in order of first quote
         for e in sorted(by_tag[t], key=lambda e: e.start):
-            quote = _word_span(critique.text, e.start, e.end)
+            # punctuation alone ("!!!") has no whole words: quote it as it stands
+            quote = (_word_span(critique.text, e.start, e.end)
+                     or critique.text[e.start:e.end].strip())
+            if len(quotes) == QUOTES_PER_TAG:
+                break
             if quote and quote not in quotes and not any(quote in q for q in quotes):
                 quotes.append(quote)
-        strongest = max(by_tag[t], key=lambda e: e.weight)
-        said = ", ".join(f"“{html.escape(q)}”" for q in quotes[:QUOTES_PER_TAG])
+                reasons.setdefault(e.explanation, []).append(quote)
+        said = " ".join(
+            ", ".join(f"“{html.escape(q)}”" for q in group) + f": {html.escape(reason)}"
+            for reason, group in reasons.items())
         kind = "problem" if kb.tags[t].kind == "problem" else "strength"
-        lines.append(f"<li><b>{html.escape(kb.tags[t].name)}</b> ({kind}): {said}. "
-                     f"{html.escape(strongest.explanation)}</li>")
+        lines.append(f"<li><b>{html.escape(kb.tags[t].name)}</b> ({kind}): {said}</li>")
     return "".join(lines)
 
 
