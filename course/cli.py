@@ -36,8 +36,15 @@ def _critique(args: argparse.Namespace) -> int:
 
         print(format_critique(analyze(args.text, args.platform)))
         return 0
-    if not args.input or not args.out:
-        raise UsageError("critique needs INPUT.csv and --out OUTPUT.csv (or --text 'a post')")
+    if not args.input or not (args.out or args.html):
+        raise UsageError("critique needs INPUT.csv and --out OUTPUT.csv and/or --html "
+                         "REPORT.html (or --text 'a post')")
+    from pathlib import Path
+
+    for option, given in (("--out", args.out), ("--html", args.html)):
+        if given and Path(given).resolve() == Path(args.input).resolve():
+            raise UsageError(f"{option} {given} is the input file; write to another name so "
+                             "your posts are kept")
     if args.platform:
         raise UsageError("--platform goes with --text; in a CSV use a 'platform' column")
     from .critic.batch import critique_csv
@@ -48,7 +55,7 @@ def _critique(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         tagged = sum(1 for c in result.critiques if c.tags)
-        where = f"{args.out}" + (f" and {args.html}" if args.html else "")
+        where = " and ".join(str(p) for p in (args.out, args.html) if p)
         count = len(result.critiques)
         print(f"critiqued {count} post{'' if count == 1 else 's'} ({tagged} with tags); "
               f"wrote {where}", file=sys.stderr)
@@ -297,7 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("input", nargs="?", metavar="INPUT.csv",
                    help="CSV with a 'text' column; optional 'platform' and 'id' columns")
     p.add_argument("--out", metavar="OUTPUT.csv", help="where to write the tagged CSV")
-    p.add_argument("--html", metavar="REPORT.html", help="also write a report for people")
+    p.add_argument("--html", metavar="REPORT.html",
+                   help="write a report for people (with or without --out)")
     p.add_argument("--text", help="critique this one post and print the result")
     p.add_argument("--platform", help="platform of --text: " + ", ".join(PLATFORMS)
                    + " (twitter means x)")

@@ -122,3 +122,36 @@ def test_progress_goes_to_stderr_for_large_inputs(tmp_path):
     assert "critiquing" in result.stderr and "2500" in result.stderr
     assert result.stdout == ""
     assert len(read_csv(out)) == 2500
+
+
+def test_a_european_excel_export_is_read_as_written(tmp_path):
+    """Excel in many locales saves ';'-separated files with capitalised headers: they are
+    read, the platform still counts, and every value comes back as the user wrote it."""
+    src = tmp_path / "export.csv"
+    src.write_bytes("Text;Platform;Notes\n"
+                    "\"New loaf, same oven: see https://bakery.example.com/rye\";Instagram;a, b\n"
+                    "What’s your Sunday bake?;X;\n".encode("utf-8-sig"))
+    out = tmp_path / "out.csv"
+    result = run_course("critique", str(src), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(out)
+    assert list(rows[0])[:3] == ["text", "platform", "Notes"]
+    assert rows[0]["platform"] == "Instagram" and rows[0]["Notes"] == "a, b"
+    assert "channel-misfit" in rows[0]["tags"].split(";"), "the Instagram link rule applied"
+    assert rows[1]["text"] == "What’s your Sunday bake?"
+    assert "invites-conversation" in rows[1]["tags"].split(";")
+
+
+def test_report_alone_and_never_over_the_input(tmp_path):
+    src = write_csv(tmp_path / "in.csv", [("1", "x", "Flash sale!!! 40% off today only")])
+    before = src.read_bytes()
+    report = tmp_path / "report.html"
+    result = run_course("critique", str(src), "--html", str(report))
+    assert result.returncode == 0, result.stderr
+    assert "Hard sell" in report.read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "report.html"]
+    for option in ("--out", "--html"):
+        result = run_course("critique", str(src), option, str(src))
+        assert result.returncode == 2 and "is the input file" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert src.read_bytes() == before

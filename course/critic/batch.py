@@ -35,6 +35,9 @@ class BatchResult:
 def read_posts_csv(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
     """Read a CSV with a ``text`` column (``platform`` and ``id`` optional).
 
+    The separator may be ``,``, ``;`` or a tab, and the known columns' names any case (they
+    are read as ``text``, ``platform``, ``id``); every value is kept as written.
+
     Raises :class:`~course.errors.UsageError` for a missing file and
     :class:`~course.errors.DataError` for an empty, non-UTF-8 or malformed file, a
     missing ``text`` column or an unknown platform, each with a one-line message.
@@ -55,12 +58,16 @@ def read_posts_csv(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
     if not content.strip():
         raise DataError(f"{path}: the file is empty; expected a CSV with a 'text' column")
     try:
-        reader = csv.DictReader(io.StringIO(content, newline=""))
+        reader = csv.DictReader(io.StringIO(content, newline=""),
+                                delimiter=_delimiter(content.partition("\n")[0]))
+        # "Text", " text " and "TEXT" are the text column: spreadsheets capitalise headers.
         columns = [c.strip() if c else c for c in (reader.fieldnames or [])]
+        columns = [c.lower() if c and c.lower() in KNOWN_COLUMNS else c for c in columns]
         reader.fieldnames = columns
         if "text" not in columns:
             found = ", ".join(repr(c) for c in columns) or "none"
-            raise DataError(f"{path}: no 'text' column (columns found: {found})")
+            raise DataError(f"{path}: no 'text' column (columns found: {found}); name the "
+                            "column that holds the posts 'text'")
         rows = [
             {c: (row.get(c) or "") for c in columns} for row in reader
         ]
@@ -69,10 +76,24 @@ def read_posts_csv(path: Path | str) -> tuple[list[str], list[dict[str, str]]]:
     if "platform" in columns:
         for number, row in enumerate(rows, start=2):
             try:
-                row["platform"] = normalize_platform(row["platform"]) or ""
+                normalize_platform(row["platform"])
             except UnknownPlatformError as exc:
                 raise DataError(f"{path}: line {number}: {exc}") from None
     return columns, rows
+
+
+#: Columns the critic reads, matched whatever their case.
+KNOWN_COLUMNS = ("text", "platform", "id")
+#: Separators a spreadsheet export may use: Excel in many European locales writes ";".
+DELIMITERS = ",;\t"
+
+
+def _delimiter(header: str) -> str:
+    """The separator of a CSV, read from its header line: the one of :data:`DELIMITERS`
+    that occurs there most (a comma when none does)."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def _progress(items: list, *, show: bool) -> Iterable:
@@ -86,11 +107,12 @@ def _progress(items: list, *, show: bool) -> Iterable:
 def critique_csv(
     *,
     input_path: Path | str,
-    output_path: Path | str,
+    output_path: Path | str | None,
     html_path: Path | str | None = None,
     progress: bool = True,
 ) -> BatchResult:
-    """Critique every post in ``input_path`` and write the tagged CSV (and an HTML report).
+    """Critique every post in ``input_path`` and write the tagged CSV to ``output_path``
+    and/or an HTML report to ``html_path``.
 
     The output has every input column plus ``tags`` (ids joined by ``;``, sorted) and
     one ``score_<tag>`` column per tag.
@@ -98,7 +120,7 @@ def critique_csv(
     columns, rows = read_posts_csv(input_path)
     critic = get_critic()
     critiques = [
-        critic.analyze(row["text"], row.get("platform") or None)
+        critic.analyze(row["text"], normalize_platform(row.get("platform") or None))
         for row in _progress(rows, show=progress)
     ]
     result = BatchResult(columns=columns, rows=rows, critiques=critiques)
@@ -120,7 +142,8 @@ def critique_csv(
         from .report import render_report
 
         html = render_report(rows, critiques, title=f"Post critique: {Path(input_path).name}")
-    write_atomically(output_path, write_csv)
+    if output_path is not None:
+        write_atomically(output_path, write_csv)
     if html_path is not None:
         write_atomically(html_path, lambda handle: handle.write(html))
     return result

@@ -244,7 +244,8 @@ def rewrite_post(post: tuple[str | None, str] | None, *, store: ProgressStore | 
         print(note)
     digest = hashlib.sha1(f"{platform}\n{text}".encode()).hexdigest()[:10]
     item = Rewrite(id=f"own-post-{digest}", points=2, lesson="", prompt=(
-        "Rewrite your post: keep its purpose, clear its problems, and give the reader "
+        "Rewrite your post: keep its purpose and subject (the same offer, event or news), "
+        "clear its problems, and give the reader "
         "something (a tip, a real question, care or credit to others)."),
         post=Post(id=f"own-post-{digest}", platform=platform or "", text=text, tags={},
                   author="you"),
