@@ -205,3 +205,17 @@ def test_every_tag_comes_with_whole_words_of_evidence():
             assert piece == piece.strip() and piece, (text, piece)
             assert e.start == 0 or not text[e.start - 1].isalnum(), (text, piece)
             assert e.end == len(text) or not text[e.end].isalnum(), (text, piece)
+
+
+def test_a_strength_inside_a_problem_highlight_stays_visible():
+    """Words that earn a strength inside a problem's highlight show both colours (the
+    strength used to disappear under the problem's colour)."""
+    from course.critic.highlight import MIXED_BG, PROBLEM_BG, STRENGTH_BG, highlight
+
+    text = "We are so proud of our team and of Ana, who won best baker! Which loaf next?"
+    critique = analyze(text)
+    assert {"about-us", "community"} <= critique.tags
+    page = highlight(critique)
+    assert f"background:{MIXED_BG}" in page
+    assert f"background:{PROBLEM_BG}" in page and PROBLEM_BG in MIXED_BG
+    assert STRENGTH_BG in MIXED_BG

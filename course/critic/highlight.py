@@ -11,10 +11,12 @@ import itertools
 from ..content.knowledge import load_knowledge
 from .critic import Critique
 
-__all__ = ["PROBLEM_BG", "STRENGTH_BG", "highlight"]
+__all__ = ["MIXED_BG", "PROBLEM_BG", "STRENGTH_BG", "highlight"]
 
 #: Background of problem and strength marks (contrast checked against the text colour).
 PROBLEM_BG, STRENGTH_BG = "#fcd5d2", "#cdeed6"
+#: Words that are evidence of both: the problem colour above the strength colour.
+MIXED_BG = f"linear-gradient(to bottom, {PROBLEM_BG} 50%, {STRENGTH_BG} 50%)"
 
 
 def highlight(critique: Critique) -> str:
@@ -29,11 +31,15 @@ def highlight(critique: Critique) -> str:
         chunk = html.escape(text[a:b])
         if covering:
             tags = sorted({e.tag for e in covering})
-            problem = any(kb.tags[t].kind == "problem" for t in tags)
+            kinds = {kb.tags[t].kind == "problem" for t in tags}
             title = html.escape(" | ".join(f"{e.tag}: {e.explanation}" for e in covering))
+            # Words that are evidence of a problem and of a strength show both colours, so
+            # the strength is not hidden under the problem.
+            background = (MIXED_BG if len(kinds) == 2
+                          else PROBLEM_BG if True in kinds else STRENGTH_BG)
             parts.append(
                 f'<mark class="tag-{tags[0]}" title="{title}" style="background:'
-                f'{PROBLEM_BG if problem else STRENGTH_BG}">{chunk}</mark>'
+                f'{background}">{chunk}</mark>'
             )
         else:
             parts.append(chunk)
