@@ -647,3 +647,16 @@ def test_choice_widgets_show_texts_save_ids_and_take_an_answer_saved_as_text(tmp
                                kind="multiple"), tmp_path / "another-learner")
     many.boxes["delete-it"].value = True
     assert many.answer == ["delete-it"] and many.boxes["delete-it"].description == "Delete it"
+
+
+def test_the_own_post_rewrite_says_what_to_do_when_there_is_nothing_to_fix():
+    """The capstone's weakest post may carry no problem: the prompt then asks for more
+    strengths instead of clearing problems it does not have."""
+    from course.learn.notebook import own_rewrite_item
+
+    fine = own_rewrite_item("facebook", "Which soup should we bring back for winter? Vote below.")
+    assert "None of your posts shows a problem" in fine.prompt
+    pitch = own_rewrite_item("x", "Flash sale!!! 40% off today only, use code SAVE40")
+    assert "clear its problems" in pitch.prompt
+    assert pitch.id == own_rewrite_item("x", "Flash sale!!! 40% off today only, use code "
+                                             "SAVE40").id != fine.id

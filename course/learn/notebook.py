@@ -38,6 +38,7 @@ __all__ = [
     "load_facebook_metrics",
     "load_lessons",
     "load_posts",
+    "own_rewrite_item",
     "prepare_notebook",
     "rewrite_post",
     "show_chart",
@@ -242,17 +243,27 @@ def rewrite_post(post: tuple[str | None, str] | None, *, store: ProgressStore | 
     platform, note = _platform_or_note(platform)
     if note:
         print(note)
+    return Exercise(own_rewrite_item(platform, text), store).widget()
+
+
+def own_rewrite_item(platform: str | None, text: str) -> Rewrite:
+    """The rewrite exercise for one of the learner's posts (canonical ``platform``); its
+    id follows the post, so the answer comes back when the same post is shown again."""
     digest = hashlib.sha1(f"{platform}\n{text}".encode()).hexdigest()[:10]
-    item = Rewrite(id=f"own-post-{digest}", points=2, lesson="", prompt=(
-        "Rewrite your post: keep its purpose and subject (the same offer, event or news), "
-        "clear its problems, and give the reader "
-        "something (a tip, a real question, care or credit to others)."),
-        post=Post(id=f"own-post-{digest}", platform=platform or "", text=text, tags={},
-                  author="you"),
-        hints=("Start from what the reader gains, then say your news in one plain "
-               "sentence.", "End with one question your reader can answer from their own "
-               "experience."))
-    return Exercise(item, store).widget()
+    kb = load_knowledge()
+    problems = [t for t in analyze(text, platform).tags if kb.tags[t].kind == "problem"]
+    prompt = ("Rewrite your post: keep its purpose and subject (the same offer, event or "
+              "news), clear its problems, and give the reader something (a tip, a real "
+              "question, care or credit to others)." if problems else
+              "None of your posts shows a problem the critic can find, so this is the one "
+              "with the fewest strengths. Rewrite it to give the reader more (a tip, a real "
+              "question, care or credit to others), keeping its purpose and subject.")
+    return Rewrite(id=f"own-post-{digest}", points=2, lesson="", prompt=prompt,
+                   post=Post(id=f"own-post-{digest}", platform=platform or "", text=text,
+                             tags={}, author="you"),
+                   hints=("Start from what the reader gains, then say your news in one "
+                          "plain sentence.", "End with one question your reader can "
+                          "answer from their own experience."))
 
 
 def critique_file(path: str, *, out: str) -> Any:
