@@ -131,8 +131,10 @@ def _late(seconds: float) -> str:
 
 
 def format_run_summary(summary: RunSummary, *, next_step: bool = True) -> str:
-    """What a grading run did, for the instructor's terminal."""
-    n = len(summary.outcomes)
+    """What a grading run did, for the instructor's terminal (students in name order,
+    whatever order the workers finished in)."""
+    outcomes = sorted(summary.outcomes, key=lambda o: (o.student.lower(), o.student))
+    n = len(outcomes)
     lines = []
     if summary.collected:
         lines.append(f"Collected {len(summary.collected)} new submission"
@@ -156,27 +158,28 @@ def format_run_summary(summary: RunSummary, *, next_step: bool = True) -> str:
         lines.append(f"Held back: {student} {what}; to grade the late one instead: "
                      f"python -m course grade run {summary.assignment} --student {student} "
                      "--accept-late")
-    late = [o for o in summary.outcomes if o.late_seconds > 0]
+    late = [o for o in outcomes if o.late_seconds > 0]
     if late:
         lines.append(f"{len(late)} late (due {summary.due} UTC): " + ", ".join(
             f"{o.student} {_late(o.late_seconds)}"
             + (f", penalty {o.late_penalty:g}" if o.late_penalty else "") for o in late))
-    troubled = [o for o in summary.outcomes if o.problems]
+    troubled = [o for o in outcomes if o.problems]
     if troubled:
         lines.append(f"{len(troubled)} had problems (zero for the items affected):")
         lines += [f"  {o.student}: {p}" for o in troubled for p in o.problems]
-    regrade = [o for o in summary.outcomes if o.regrade]
+    regrade = [o for o in outcomes if o.regrade]
     if regrade:
         lines.append(f"{len(regrade)} hand grade(s) kept but flagged for you to look again "
                      "(the answer changed since you graded it): " + ", ".join(
                          f"{o.student} {'/'.join(o.regrade)}" for o in regrade))
-    hand = [o for o in summary.outcomes if o.hand_grading]
+    hand = [o for o in outcomes if o.hand_grading]
     if hand:
         lines.append(f"{len(hand)} wait for hand grading (open the Formgrader): "
                      + _names([o.student for o in hand]))
     if summary.refreshed:
         lines.append(f"Feedback written again for {len(summary.refreshed)} whose grades "
-                     f"changed since (hand grades): {_names(summary.refreshed)}")
+                     f"changed since (hand grades): "
+                     f"{_names(sorted(summary.refreshed, key=str.lower))}")
     lines.append(f"Details: grade-runs/{summary.assignment}/ (one record per student) and "
                  f"grade-runs/{summary.assignment}.log (nbgrader's log).")
     if next_step:

@@ -191,6 +191,8 @@ def test_a_missing_assignments_folder_is_one_line(tmp_path):
     (["critique", "nowhere.csv", "--out", "x.csv"], 2, "no such file"),
     (["critique", "--text", "hi", "--platform", "myspace"], 2, "unknown platform 'myspace'"),
     (["grade", "run", "wants", "--course", "."], 1, "is not a course folder"),
+    (["grade", "report", "--course", "."], 1, "is not a course folder"),
+    (["grade", "add", "{tmp}/wnats.yaml", "--course", "."], 2, "no such file"),
     (["grade", "init", "{tmp}/new", "--assignments", "{tmp}/none"], 2, "no assignments folder"),
     (["coverage", "--notebooks", "{tmp}"], 2, "no lesson notebooks"),
 ])
@@ -199,3 +201,19 @@ def test_cli_errors_are_one_line_with_their_exit_code(course_cli, tmp_path, args
     assert result.returncode == code, result.stderr
     assert result.stderr.startswith("course: error: ") and says in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_run_summary_names_students_in_name_order():
+    """Workers finish in any order; the instructor reads the same list each run."""
+    from course.cli import format_run_summary
+    from course.grade.pipeline import RunSummary
+    from course.grade.worker import Outcome
+
+    finished = ["dave", "Erin", "carol", "zed", "alice"]
+    summary = RunSummary(assignment="wants", workers=2, sandboxed=True, outcomes=[
+        Outcome(student=s, assignment="wants", score=1.0, max_score=13.0,
+                hand_grading=("wants-g6",)) for s in finished], refreshed=["zed", "Erin"])
+    text = format_run_summary(summary)
+    waiting = next(line for line in text.splitlines() if "wait for hand grading" in line)
+    assert waiting.endswith("alice, carol, dave, Erin, zed"), waiting
+    assert "Erin, zed" in next(line for line in text.splitlines() if "written again" in line)

@@ -101,6 +101,9 @@ def _read_gradebook(db: Path
     from sqlalchemy.exc import SQLAlchemyError
 
     if not db.is_file():
+        if not (db.parent / "nbgrader_config.py").is_file():
+            raise GradingError(f"{db.parent} is not a course folder (no nbgrader_config.py "
+                               "or gradebook.db): give the course folder")
         raise GradingError(f"no gradebook at {db}: run `python -m course grade run "
                           "ASSIGNMENT` first")
     # mode=ro: SQLite refuses every write; course_id="" stops nbgrader adding a course row.

@@ -335,10 +335,12 @@ def add_assignment(*, course_dir: Path | str, file: Path | str, due: str | None 
     ``grade run`` regrades what a changed key affects."""
     from nbgrader.api import Gradebook
 
-    course = CourseFolder.open(course_dir)
     path = Path(file).expanduser().resolve()
+    if not path.exists():
+        raise UsageError(f"{path}: no such file; give an assignment file (<id>.yaml)")
     if not path.is_file() or path.suffix != ".yaml":
         raise UsageError(f"{path} is not an assignment file (<id>.yaml)")
+    course = CourseFolder.open(course_dir)
     assignment = load_assignment(path)
     check_released_variants(course, assignment)
     result = InitResult(course.root, course.exchange_inbound.parent.parent)

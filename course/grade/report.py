@@ -28,6 +28,7 @@ from .classdata import ClassData, load_class
 from .folder import CourseFolder
 from .statistics import (
     LOW_DISCRIMINATION,
+    MIN_VARIANT_STUDENTS,
     UNFAIR_GAP,
     assignment_points,
     hand_grading_queue,
@@ -245,7 +246,7 @@ def _render(data: ClassData, totals: pd.DataFrame, points: pd.Series,
         items=items.to_dict("records"), low=LOW_DISCRIMINATION,
         mastery=mastery.to_dict("records"), student_mastery=per_student.to_dict("records"),
         tags=tags.head(15).to_dict("records"),
-        unfair_gap=UNFAIR_GAP,
+        unfair_gap=UNFAIR_GAP, min_variant_students=MIN_VARIANT_STUDENTS,
         variants=variant_statistics(grades=data.grades, variants=data.variants).to_dict(
             "records"),
         queue=queue.to_dict("records"),

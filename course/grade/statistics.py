@@ -11,6 +11,8 @@ from ..content.knowledge import load_knowledge
 
 __all__ = [
     "LOW_DISCRIMINATION",
+    "MIN_VARIANT_STUDENTS",
+    "UNFAIR_GAP",
     "assignment_points",
     "hand_grading_queue",
     "item_statistics",
