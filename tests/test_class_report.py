@@ -277,6 +277,10 @@ def test_the_tag_mistakes_match_the_answers(graded_class):
 
 
 def test_a_missing_or_unusable_gradebook_gets_one_line(tmp_path):
+    with pytest.raises(CourseError, match=r"is not a course folder") as error:
+        write_class_report(course_dir=tmp_path)
+    assert "\n" not in str(error.value)
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
     with pytest.raises(CourseError, match=r"no gradebook at .*grade run") as error:
         write_class_report(course_dir=tmp_path)
     assert "\n" not in str(error.value)
