@@ -436,7 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except CourseError as exc:
-        print(f"course: error: {exc}", file=sys.stderr)
+        # One line per problem: an error may gather several (every bad file of a pool).
+        for line in str(exc).splitlines() or [""]:
+            print(f"course: error: {line}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("course: interrupted (files are written whole or not at all; `grade run` "

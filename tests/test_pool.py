@@ -105,6 +105,18 @@ def test_a_bad_item_gets_one_line_naming_file_entry_and_field(tmp_path, edit, me
     assert not (tmp_path / "course").exists(), "nothing is written from a bad pool"
 
 
+def test_every_bad_file_of_a_pool_gets_its_line(tmp_path):
+    """Two broken files: both are named at once, each on its own line."""
+    pool = make_pool(tmp_path / "pool", lambda data: item(data, "wants-g1").update(
+        key=["invites-convo"]), only=("wants", "not", "insights"))
+    (pool / "not.yaml").write_text("id: not\nitems: [\n", encoding="utf-8")
+    done = run_course("grade", "pool", str(pool))
+    assert done.returncode == 1, done.stdout
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("course: error: ") for line in lines), lines
+    assert lines[0].startswith("course: error: not.yaml") and "wants.yaml" in lines[1], lines
+
+
 def test_a_course_from_a_private_pool_then_an_item_added_to_it(tmp_path):
     pool = make_pool(tmp_path / "private" / "pool")
     init = run_course("grade", "init", str(tmp_path / "course"), "--assignments", str(pool))

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import DataError, UsageError
 from ..exercises import TagCritique
-from .assignments import Assignment, load_assignments
+from .assignments import Assignment, load_assignment, load_assignments
 from .folder import CourseFolder, add_assignment, check_released_variants
 
 __all__ = ["AssignmentSummary", "check_pool", "copy_critic_credit", "update_course"]
@@ -64,9 +64,22 @@ def _summary(assignment: Assignment) -> AssignmentSummary:
 
 
 def check_pool(*, pool: Path | str) -> list[AssignmentSummary]:
-    """Validate every assignment file in ``pool`` (a :class:`~course.errors.DataError`
-    names file, entry and field of the first problem) and summarise each assignment."""
-    return [_summary(a) for a in load_assignments(_pool_dir(pool)).values()]
+    """Validate every assignment file in ``pool`` and summarise each assignment. Every file
+    is read, so one :class:`~course.errors.DataError` names the first problem of each bad
+    file (file, entry and field), a line each."""
+    folder = _pool_dir(pool)
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        load_assignments(folder)  # says there are none, in its words
+    summaries, problems = [], []
+    for path in paths:
+        try:
+            summaries.append(_summary(load_assignment(path)))
+        except DataError as error:
+            problems.append(str(error))
+    if problems:
+        raise DataError("\n".join(problems))
+    return summaries
 
 
 def _pool_dir(pool: Path | str) -> Path:
