@@ -240,7 +240,9 @@ def _grade_pool(args: argparse.Namespace) -> int:
     if args.course:
         ids = update_course(pool=args.pool, course_dir=args.course)
         print(f"Added or updated {', '.join(ids)} in {args.course} (keys/, source/, "
-              "release/ and the gradebook); next: nbgrader release_assignment ASSIGNMENT")
+              "release/ and the gradebook). Next: `nbgrader release_assignment ASSIGNMENT` "
+              "for one not yet released; a changed key of a released one is applied by the "
+              "next `grade run`.")
     return 0
 
 
