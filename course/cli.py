@@ -10,6 +10,7 @@ import argparse
 import math
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .content.platforms import PLATFORMS
@@ -39,8 +40,6 @@ def _critique(args: argparse.Namespace) -> int:
     if not args.input or not (args.out or args.html):
         raise UsageError("critique needs INPUT.csv and --out OUTPUT.csv and/or --html "
                          "REPORT.html (or --text 'a post')")
-    from pathlib import Path
-
     for option, given in (("--out", args.out), ("--html", args.html)):
         if given and Path(given).resolve() == Path(args.input).resolve():
             raise UsageError(f"{option} {given} is the input file; write to another name so "

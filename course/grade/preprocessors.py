@@ -31,6 +31,7 @@ import contextlib
 import copy
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from jinja2 import BytecodeCache
@@ -387,15 +388,29 @@ class FeedbackExporter(HTMLExporter):
         return environment
 
 
-class ReleaseVariants(NbGraderPreprocessor):
+class _VariantStep(NbGraderPreprocessor):
+    """What the two steps on cells with a version per student share: where the keys and
+    the course secret are, and which cells they touch."""
+
+    keys_dir = Unicode("", help="Folder holding the answer keys and the course secret.").tag(
+        config=True)
+
+
+def _variant_cells(nb: NotebookNode, item_ids) -> Iterator[tuple[NotebookNode, str, dict]]:
+    """``(cell, item id, its spec)`` for each graded cell of an item in ``item_ids``."""
+    for cell in nb.cells:
+        item_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        spec = spec_of_cell(cell.source) if item_id in item_ids else None
+        if spec is not None:
+            yield cell, item_id, spec
+
+
+class ReleaseVariants(_VariantStep):
     """In ``generate_assignment``, before the checksums: each variant item's cell gets the
     table of which variant each student on the gradebook's roster sees (digests of their
     ids; the course secret stays in the keys folder), and the release is recorded in the
     ledger beside the keys. Students added to the roster later see the default variant
     until the assignment is generated and released again."""
-
-    keys_dir = Unicode("", help="Folder holding the answer keys and the course secret.").tag(
-        config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         from nbgrader.api import Gradebook
@@ -417,25 +432,19 @@ class ReleaseVariants(NbGraderPreprocessor):
             self.log.warning("The gradebook lists no students: everyone sees the first "
                              "variant of each item until you add the roster (nbgrader db "
                              "student import) and generate %s again", info["assignment"])
-        for cell in nb.cells:
-            item_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            spec = spec_of_cell(cell.source) if item_id in key.variants else None
-            if spec is not None:
-                spec["choose"] = release_table(key, item_id, secret=secret, students=students)
-                cell.source = graded_cell_source(spec)
+        for cell, item_id, spec in _variant_cells(nb, key.variants):
+            spec["choose"] = release_table(key, item_id, secret=secret, students=students)
+            cell.source = graded_cell_source(spec)
         record_release(keys_dir, info["assignment"], students)
         self.log.info("Variants of %s chosen for %d students", info["assignment"],
                       len(students))
         return nb, resources
 
 
-class ShowOwnVariant(NbGraderPreprocessor):
+class ShowOwnVariant(_VariantStep):
     """In feedback, a cell with a version per student shows the student's own version
     only (the released cell listed every version and who gets which): the one they were
     graded on, resolved as :class:`GradeSavedAnswers` resolves it."""
-
-    keys_dir = Unicode("", help="Folder holding the answer keys and the course secret.").tag(
-        config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict):
         info = resources["nbgrader"]
@@ -446,12 +455,9 @@ class ShowOwnVariant(NbGraderPreprocessor):
         answers = read_submission_answers(submitted, submitted / f"{info['notebook']}.ipynb")
         mine, _ = for_submission(key, answers, student=info["student"],
                                  keys_dir=_keys_dir(self, self.keys_dir))
-        for cell in nb.cells:
-            item_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-            spec = spec_of_cell(cell.source) if item_id in mine.chosen else None
-            own = [v for v in (spec or {}).get("variants", ())
-                   if v.get("id") == mine.chosen[item_id]]
-            if spec is not None and own:
+        for cell, item_id, spec in _variant_cells(nb, mine.chosen):
+            own = [v for v in spec.get("variants", ()) if v.get("id") == mine.chosen[item_id]]
+            if own:
                 spec = {k: v for k, v in spec.items() if k not in ("variants", "choose")}
                 cell.source = graded_cell_source({**spec, "post": own[0]["post"],
                                                   "variant": own[0]["id"]})
